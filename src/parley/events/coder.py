@@ -1,0 +1,315 @@
+"""Rule-based PLOVER event coding over the dependency parse.
+
+For each verb (or light verb + event noun) found in the lexicon, the coder reads the
+source from the grammatical subject (the agent for passives, the governing verb's subject for
+"refused to attend"), targets from objects and prepositional attachments, expands
+coordination ("Russia and Georgia agreed"), and marks negation, future and hypothetical
+modality. Speech verbs yield quotes; the event they report is coded from their complement.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from parley.actors.resolve import ActorRegistry, resolve_phrase
+from parley.events.lexicon import (
+    FUTURE_MARKERS,
+    HYPOTHETICAL_MARKERS,
+    LIGHT_VERBS,
+    REFUSAL_VERBS,
+    SPEECH_VERBS,
+    Trigger,
+    noun_trigger,
+    verb_trigger,
+)
+from parley.events.ontology import intensity, quad_class
+from parley.model import ActorRef, Document, Event, Quote
+
+SUBJECT_DEPS = {"nsubj", "csubj"}
+PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
+TARGET_PREPS = {"with", "against", "on", "to", "at", "into", "toward", "towards", "from", "for",
+                "over", "upon", "in"}
+NP_CORE_DEPS = {"compound", "amod", "det", "poss", "nummod", "nmod", "case", "quantmod",
+                "npadvmod", "cc", "conj", "punct", "advmod", "predet"}
+COOP_FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
+REFUSAL_MODE = {"CONSULT": "meet", "AID": "assist", "CONCEDE": "yield", "RETREAT": "yield",
+                "SUPPORT": "assist", "COOPERATE": "assist", "AGREE": "change"}
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+
+
+@dataclass
+class CodingContext:
+    doc: Document
+    registry: ActorRegistry
+    last_person: ActorRef | None = None
+
+
+def noun_phrase(token: Token) -> Span:
+    """The noun phrase headed by token, without relative clauses, appositives or conjuncts."""
+    doc = token.doc
+    left = token.i
+    for child in token.lefts:
+        if child.dep_ in NP_CORE_DEPS - {"cc", "conj"}:
+            left = min(left, child.left_edge.i)
+    right = token.i
+    for child in token.rights:
+        if child.dep_ in ("compound", "flat", "nummod", "case"):
+            right = max(right, child.right_edge.i)
+        elif child.dep_ == "prep" and child.text.lower() == "of":
+            right = max(right, child.right_edge.i)
+    span = doc[left:right + 1]
+    while len(span) > 1 and span[0].is_punct:
+        span = span[1:]
+    return span
+
+
+def conjuncts(token: Token) -> list[Token]:
+    out = [token]
+    for child in token.children:
+        if child.dep_ == "conj" and child.pos_ in ("PROPN", "NOUN", "PRON"):
+            out.extend(conjuncts(child))
+    return out
+
+
+def resolve_np(token: Token, ctx: CodingContext) -> ActorRef | None:
+    if token.lower_ in PERSON_PRONOUNS:
+        return ctx.last_person
+    possessor = next((c for c in token.children if c.dep_ == "poss"), None)
+    if (possessor is not None and possessor.lower_ in ("his", "her") and ctx.last_person
+            and ctx.last_person.country and token.lemma_ in ("country", "government", "nation")):
+        person = ctx.last_person  # "his country" is the speaker's state
+        return ActorRef(text=noun_phrase(token).text, actor_id=person.country,
+                        name=ctx.registry.kb.country_names.get(person.country, person.country),
+                        country=person.country, sector="GOV")
+    if token.pos_ == "PRON":
+        return None
+    span = noun_phrase(token)
+    is_person = any(t.ent_type_ == "PERSON" for t in span) and token.ent_type_ == "PERSON"
+    ref = resolve_phrase(span.text, ctx.registry.kb, ctx.registry, ctx.doc.published,
+                         is_person=is_person)
+    if ref.actor_id is None and ref.sector is None:
+        return None
+    return ref
+
+
+def actors_of(token: Token | None, ctx: CodingContext) -> list[ActorRef]:
+    if token is None:
+        return []
+    refs = [resolve_np(t, ctx) for t in conjuncts(token)]
+    return [r for r in refs if r is not None]
+
+
+def find_subject(verb: Token) -> tuple[Token | None, bool]:
+    """(subject token, is_agent_of_passive). Climbs xcomp/conj/advcl chains for the subject."""
+    node: Token | None = verb
+    for _ in range(4):
+        if node is None:
+            break
+        for child in node.children:
+            if child.dep_ in SUBJECT_DEPS:
+                return child, False
+            if child.dep_ == "agent":
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj, True
+        if node.dep_ in ("xcomp", "conj", "acomp", "advcl") and node.head is not node:
+            node = node.head
+        elif node.dep_ == "relcl":
+            return node.head, False
+        else:
+            break
+    return None, False
+
+
+def find_targets(verb: Token, obj: Token | None, ctx: CodingContext,
+                 source_ids: set[str | None]) -> list[ActorRef]:
+    """Objects first, then prepositional attachments of the verb and of its event noun."""
+    candidates: list[Token] = []
+    for child in verb.children:
+        if child.dep_ in ("dobj", "dative", "iobj", "obj", "attr"):
+            candidates.append(child)
+        if child.dep_ in PASSIVE_SUBJECT_DEPS:
+            candidates.append(child)
+    for holder in [verb] + ([obj] if obj is not None else []) + [c for c in candidates]:
+        for child in holder.children:
+            if child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
+                candidates.extend(c for c in child.children if c.dep_ == "pobj")
+    for child in verb.children:
+        if child.dep_ == "xcomp":
+            candidates.extend(c for c in child.children if c.dep_ in ("dobj", "dative"))
+    for cand in candidates:
+        refs = [r for r in actors_of(cand, ctx) if r.actor_id not in source_ids]
+        if refs:
+            return refs
+    # nothing direct: the first actor named inside the object phrases ("an embargo on arms
+    # supplies to Georgia")
+    for cand in candidates:
+        for tok in cand.subtree:
+            if tok.ent_type_ in ("GPE", "ORG", "NORP", "PERSON") and tok.ent_iob_ == "B":
+                ref = resolve_np(tok, ctx)
+                if ref is not None and ref.actor_id not in source_ids and ref.country:
+                    return [ref]
+    return []
+
+
+def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
+    """The lexicon entry for a verb (with particle and object) or its event noun."""
+    particle = next((c for c in verb.children if c.dep_ in ("prt", "prep")), None)
+    obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+    lemma = verb.lemma_.lower()
+    if verb.dep_ == "acl" and lemma in LIGHT_VERBS:
+        # "the deal struck in Corfu": the event is the noun the verb modifies
+        head_trigger = noun_trigger(verb.head.lemma_, verb.head.text)
+        return head_trigger, None, f"{lemma} {verb.head.lemma_.lower()}"
+    noun = noun_trigger(obj.lemma_, obj.text) if obj is not None else None
+    if lemma in LIGHT_VERBS and noun is not None:
+        return noun, obj, f"{lemma} {obj.lemma_.lower()}"
+    trig = verb_trigger(lemma, particle.lower_ if particle is not None else None,
+                        obj.lemma_.lower() if obj is not None else None)
+    if trig is not None:
+        return trig, obj, lemma
+    return None, obj, lemma
+
+
+def governing_chain(verb: Token) -> list[Token]:
+    chain = []
+    node = verb
+    while node.dep_ in ("xcomp", "ccomp", "conj", "advcl") and node.head is not node:
+        node = node.head
+        chain.append(node)
+    return chain
+
+
+def modality(verb: Token) -> tuple[bool, bool, bool, Token | None]:
+    """(negated, future, hypothetical, refusal verb governing this one)."""
+    negated = any(c.dep_ == "neg" for c in verb.children)
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    future = bool(auxes & {"will", "shall", "'ll", "wo"})
+    hypothetical = bool(auxes & {"could", "might", "may", "should"})
+    marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
+    if marks & {"if", "unless", "whether"}:
+        hypothetical = True
+    if "would" in auxes:
+        # reported speech ("said Russia would press") is future; elsewhere conditional
+        if verb.dep_ == "ccomp" and verb.head.lemma_ in SPEECH_VERBS:
+            future = True
+        else:
+            hypothetical = True
+    refusal = None
+    for gov in governing_chain(verb)[:2]:
+        gov_auxes = {c.lower_ for c in gov.children if c.dep_ in ("aux", "auxpass")}
+        if verb.dep_ == "xcomp":
+            if any(c.dep_ == "neg" for c in gov.children):
+                negated = True
+            if gov.lemma_ in REFUSAL_VERBS and refusal is None:
+                refusal = gov
+            if gov.lemma_ in FUTURE_MARKERS or gov_auxes & {"will", "shall"}:
+                future = True
+            if gov.lemma_ in HYPOTHETICAL_MARKERS or gov_auxes & {"could", "might", "may"}:
+                hypothetical = True
+    return negated, future, hypothetical, refusal
+
+
+def _event_id(doc_id: str, sent_start: int, token_i: int, event_type: str) -> str:
+    raw = f"{doc_id}:{sent_start}:{token_i}:{event_type}"
+    return hashlib.sha1(raw.encode()).hexdigest()[:16]
+
+
+def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[Event]:
+    doc = ctx.doc
+    sentence_start = doc.sentences[sentence_index].start
+    sentence_end = doc.sentences[sentence_index].end
+    events: list[Event] = []
+    for token in sent:
+        if token.pos_ not in ("VERB",) and not (token.pos_ == "AUX" and token.dep_ == "ROOT"):
+            continue
+        lemma = token.lemma_.lower()
+        if lemma in SPEECH_VERBS and lemma not in ("warn", "claim", "insist", "announce"):
+            _record_quote(token, sentence_index, ctx)
+            continue
+        trig, obj, trigger_text = trigger_for(token)
+        if trig is None:
+            continue
+        if lemma in REFUSAL_VERBS and any(
+                c.dep_ == "xcomp" and trigger_for(c)[0] is not None for c in token.children):
+            continue  # "refused to attend": coded at "attend" as REJECT
+        event_type, mode = trig
+        negated, future, hypothetical, refusal = modality(token)
+        if refusal is not None:
+            mode = REFUSAL_MODE.get(event_type, "change")
+            event_type, negated = "REJECT", True
+            trigger_text = f"{refusal.lemma_} {trigger_text}"
+        elif negated and event_type in ("AGREE", "SUPPORT", "COOPERATE", "CONSULT", "AID"):
+            mode = REFUSAL_MODE.get(event_type)
+            event_type = "REJECT"  # "did not agree" is not AGREE
+        if future and event_type in COOP_FUTURE_TO_AGREE and not negated:
+            event_type, mode = "AGREE", None  # PLOVER: future cooperation is an AGREE
+        subject, _ = find_subject(token)
+        sources = actors_of(subject, ctx)
+        source_ids = {s.actor_id for s in sources}
+        targets = find_targets(token, obj, ctx, source_ids)
+        if not targets and len(sources) > 1 and event_type in ("CONSULT", "AGREE", "COOPERATE"):
+            targets = list(sources)  # reciprocal: "Russia and Georgia agreed"
+        passive = any(c.dep_ in PASSIVE_SUBJECT_DEPS for c in token.children)
+        if not sources and not (passive and targets):
+            continue  # an event needs someone doing it (or a passive with a known patient)
+        resolved = sum(1 for a in sources + targets if a.country)
+        confidence = round(min(0.95, 0.55 + 0.2 * bool(sources) + 0.1 * bool(targets)
+                               + 0.05 * resolved), 2)
+        events.append(Event(
+            event_id=_event_id(doc.doc_id, sentence_start, token.i, event_type),
+            doc_id=doc.doc_id, event_type=event_type, mode=mode,
+            quad_class=quad_class(event_type), intensity=intensity(event_type, mode),
+            negated=negated, future=future, hypothetical=hypothetical,
+            source=sources, target=targets, sentence=sent.text,
+            sentence_start=sentence_start, sentence_end=sentence_end,
+            trigger=trigger_text, confidence=confidence,
+            coded_by=f"rule:{trigger_text}"))
+    return events
+
+
+def _record_quote(verb: Token, sentence_index: int, ctx: CodingContext) -> None:
+    subject, _ = find_subject(verb)
+    speaker = actors_of(subject, ctx)
+    content = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    sent = verb.sent
+    quoted = _quoted_text(sent.text)
+    text = quoted or (content.doc[content.left_edge.i:content.right_edge.i + 1].text
+                      if content is not None else "")
+    if text:
+        ctx.doc.quotes.append(Quote(speaker=speaker[0] if speaker else None, text=text,
+                                    sentence_index=sentence_index))
+
+
+def _quoted_text(text: str) -> str | None:
+    import re
+
+    match = re.search(r"[“\"]([^”\"]{10,})[”\"]", text)
+    return match.group(1) if match else None
+
+
+def update_last_person(sent: Span, ctx: CodingContext) -> None:
+    """Track the most recent person for resolving 'he'/'she' in later sentences."""
+    for ent in sent.ents:
+        if ent.label_ == "PERSON":
+            ref = resolve_phrase(ent.text, ctx.registry.kb, ctx.registry, ctx.doc.published,
+                                 is_person=True)
+            ctx.last_person = ref
+
+
+def code_document(parsed: Doc, doc: Document, registry: ActorRegistry) -> list[Event]:
+    """Code every sentence of a parsed document; sets doc.events and doc.quotes."""
+    ctx = CodingContext(doc=doc, registry=registry)
+    doc.events = []
+    doc.quotes = []
+    spans = [parsed.char_span(s.start, s.end, alignment_mode="expand") for s in doc.sentences]
+    for index, span in enumerate(spans):
+        if span is None:
+            continue
+        # pronouns refer back: resolve with the people named before this sentence
+        doc.events.extend(code_sentence(span, index, ctx))
+        update_last_person(span, ctx)
+    return doc.events

@@ -1,0 +1,180 @@
+"""Parley's PLOVER lexicon: verb and noun triggers with their event type and mode.
+
+Written from the PLOVER codebook definitions (not from any evaluation sentence). Keys are
+lemmas; a verb key may carry a particle or preposition ("call for", "pull out") that must be
+attached to the verb in the parse. A value is (TYPE, mode or None).
+"""
+
+from __future__ import annotations
+
+Trigger = tuple[str, str | None]
+
+
+def _expand(table: dict[tuple[str, str | None], str]) -> dict[str, Trigger]:
+    out: dict[str, Trigger] = {}
+    for (event_type, mode), words in table.items():
+        for word in words.split(","):
+            word = word.strip()
+            if word:
+                out[word] = (event_type, mode)
+    return out
+
+
+VERBS: dict[str, Trigger] = _expand({
+    ("AGREE", None): "agree, pledge, promise, commit, offer, vow to, propose, invite, sign, "
+                     "ratify, reach, accept, approve, endorse plan, undertake, guarantee, decide",
+    ("CONSULT", None): "meet, talk, discuss, negotiate, consult, confer, hold talks, co-chair, "
+                       "attend, convene, take part, participate, meet with, speak with, "
+                       "exchange views, brief, receive",
+    ("CONSULT", "visit"): "visit, travel to, arrive, tour, host, welcome to",
+    ("CONSULT", "phone"): "phone, telephone, call, dial",
+    ("CONSULT", "third-party"): "mediate, broker, facilitate",
+    ("SUPPORT", None): "support, praise, back, welcome, appreciate, commend, hail, congratulate, "
+                       "thank, applaud, defend, recognize, recognise, endorse, laud, "
+                       "compliment, salute, side with, stand by, vouch, reassure, honor, honour, "
+                       "express support, forgive, favor, favour, value",
+    ("CONCEDE", None): "concede, apologize, apologise, admit, yield, compromise, relent, "
+                       "lift, ease, relax, pardon, grant amnesty, back down, soften, reverse",
+    ("COOPERATE", None): "cooperate, collaborate, resume, restore, coordinate, partner, ally, "
+                         "share, normalize, normalise, team up, join forces, work with, "
+                         "establish, integrate, extradite, exchange",
+    ("AID", None): "aid, help, assist, donate, provide, supply, fund, finance, rescue, shelter, "
+                   "deliver, contribute, airlift, feed, treat, protect, lend, loan, grant, "
+                   "send aid, subsidize",
+    ("RETREAT", "withdraw"): "withdraw, retreat, pull out, pull back, leave, evacuate, "
+                             "pull, move out",
+    ("RETREAT", "release"): "release, free, hand over, return, repatriate",
+    ("RETREAT", "disarm"): "disarm, demobilize, demobilise, decommission, dismantle, destroy weapons",
+    ("RETREAT", "resign"): "resign, step down, quit, abdicate",
+    ("RETREAT", "ceasefire"): "cease fire, observe ceasefire, declare ceasefire, halt fighting, "
+                              "stop fighting",
+    ("REQUEST", None): "request, ask, urge, appeal, plead, call for, call on, press for, "
+                       "seek, petition, beg, implore, invite to, exhort, press, push for, lobby",
+    ("REQUEST", "change"): "demand, insist, call for change",
+    ("ACCUSE", "disapprove"): "criticize, criticise, condemn, denounce, decry, deplore, slam, "
+                              "censure, rebuke, blast, lambast, complain, chastise, scold, "
+                              "protest against, question, regret, fault",
+    ("ACCUSE", "allege"): "accuse, blame, allege, charge, implicate, claim responsibility",
+    ("ACCUSE", "investigate"): "investigate, probe, inquire, examine, look into",
+    ("REJECT", None): "reject, refuse, deny, decline, veto, oppose, dismiss, rebuff, spurn, "
+                      "resist, defy, repudiate, renounce, turn down, rule out, disregard, "
+                      "ignore, snub, object, disagree, balk, shun, obstruct",
+    ("THREATEN", None): "threaten, warn, menace, intimidate, caution, ultimatum",
+    ("PROTEST", "demo"): "protest, demonstrate, rally, march, picket, chant",
+    ("PROTEST", "riot"): "riot, loot",
+    ("PROTEST", "strike"): "go on strike, walk out",
+    ("PROTEST", "boycott"): "boycott",
+    ("SANCTION", None): "sanction, embargo, impose sanctions, penalize, penalise, punish, "
+                        "blacklist, freeze, suspend, cancel, postpone, downgrade",
+    ("SANCTION", "expel"): "expel",
+    ("SANCTION", "discontinue"): "cut, sever, break off, halt, terminate, end, stop, recall, "
+                                 "cut off",
+    ("SANCTION", "convict"): "convict, sentence, fine, indict",
+    ("MOBILIZE", "troops"): "deploy, mobilize, mobilise, mass, reinforce, station, amass, "
+                            "dispatch troops, send troops, build up",
+    ("MOBILIZE", "weapons"): "test, arm",
+    ("COERCE", "arrest"): "arrest, detain, jail, imprison, apprehend, round up, capture, "
+                          "intern, prosecute",
+    ("COERCE", "seize"): "seize, confiscate, impound, annex, occupy, expropriate, nationalize, "
+                         "take over, take control",
+    ("COERCE", "deport"): "deport, extradite forcibly, banish, exile",
+    ("COERCE", "restrict"): "restrict, ban, outlaw, block, blockade, bar, close, shut, prohibit, "
+                            "curb, crack down, limit, dissolve, raid",
+    ("COERCE", "censor"): "censor, muzzle, silence",
+    ("ASSAULT", None): "attack, assault, invade, storm, ambush, clash, fight, strike, hit, "
+                       "raid, rout, repel, overrun, engage, battle, besiege, target",
+    ("ASSAULT", "firearms"): "shoot, fire, gun down, shell, snipe",
+    ("ASSAULT", "aerial"): "bomb, airstrike, bombard, strafe",
+    ("ASSAULT", "explosives"): "blow up, detonate, explode",
+    ("ASSAULT", "targeted"): "kill, assassinate, murder, execute, slay, behead, lynch, wound, "
+                             "injure, massacre, slaughter",
+    ("ASSAULT", "abduct"): "abduct, kidnap, hijack, take hostage",
+    ("ASSAULT", "beat"): "beat, torture, assault physically, stab, lash",
+    ("ASSAULT", "destroy"): "destroy, burn, demolish, raze, torch, vandalize, ransack, sabotage",
+})
+
+NOUNS: dict[str, Trigger] = _expand({
+    ("AGREE", None): "agreement, deal, accord, pact, treaty, promise, pledge, offer, proposal, "
+                     "commitment, invitation, consensus, memorandum",
+    ("CONSULT", None): "talks, meeting, negotiations, discussion, summit, consultations, "
+                       "conference, dialogue, meetings, session, round",
+    ("CONSULT", "visit"): "visit, trip, tour",
+    ("CONSULT", "phone"): "phone call, telephone call, call",
+    ("SUPPORT", None): "support, praise, backing, recognition, endorsement, solidarity, "
+                       "congratulations, condolences, gratitude",
+    ("CONCEDE", None): "apology, concession, amnesty, pardon",
+    ("COOPERATE", None): "cooperation, collaboration, partnership, alliance, ties, relations",
+    ("AID", None): "aid, assistance, help, relief, supplies, loan, grant, donation, funding",
+    ("RETREAT", "withdraw"): "withdrawal, retreat, pullout, evacuation",
+    ("RETREAT", "ceasefire"): "ceasefire, cease-fire, truce, armistice",
+    ("RETREAT", "release"): "release",
+    ("REQUEST", None): "request, appeal, call, demand, plea, petition",
+    ("ACCUSE", "disapprove"): "criticism, condemnation, concern, concerns, displeasure, "
+                              "complaint, protest note",
+    ("ACCUSE", "allege"): "accusation, allegation, charges, blame",
+    ("ACCUSE", "investigate"): "investigation, probe, inquiry",
+    ("REJECT", None): "rejection, refusal, veto, denial, opposition",
+    ("THREATEN", None): "threat, warning, ultimatum",
+    ("PROTEST", "demo"): "protest, demonstration, rally, march, sit-in",
+    ("PROTEST", "strike"): "strike, walkout",
+    ("PROTEST", "hunger"): "hunger strike",
+    ("PROTEST", "boycott"): "boycott",
+    ("SANCTION", None): "sanctions, embargo, penalty, penalties, suspension",
+    ("MOBILIZE", "troops"): "deployment, mobilization, mobilisation, reinforcements, exercise, "
+                            "exercises, drills, maneuvers, manoeuvres, buildup",
+    ("COERCE", "arrest"): "arrest, arrests, detention, crackdown",
+    ("COERCE", "seize"): "seizure, annexation, occupation",
+    ("COERCE", "restrict"): "ban, blockade, curfew, restrictions",
+    ("ASSAULT", None): "attack, attacks, assault, offensive, invasion, clash, clashes, fighting, "
+                       "war, raid, violence, shootings, shooting, abductions, bombing, shelling, "
+                       "strike, strikes, airstrike, airstrikes, massacre, counter-offensive, "
+                       "intervention, hostilities, incursion",
+})
+
+# Light verbs: their event comes from their object noun ("hold talks", "impose sanctions").
+LIGHT_VERBS = {
+    "hold", "make", "launch", "reach", "conduct", "stage", "carry", "impose", "give", "express",
+    "issue", "voice", "take", "have", "begin", "start", "continue", "announce", "mount",
+    "initiate", "open", "resume", "wage", "step", "extend", "lodge", "file", "sign", "strike",
+    "seal", "conclude", "renew", "intensify", "order", "organize", "organise", "call", "send",
+    "provide", "offer", "deliver", "pledge", "announce", "join", "set", "deepen", "expand",
+}
+
+# Speech and cognition verbs: their complement holds the event; the speaker is quoted.
+SPEECH_VERBS = {
+    "say", "tell", "add", "note", "state", "announce", "declare", "report", "claim", "insist",
+    "stress", "emphasize", "emphasise", "assert", "affirm", "repeat", "reiterate", "explain",
+    "quote", "write", "comment", "remark", "indicate", "believe", "think", "argue", "suggest",
+    "maintain", "confirm", "reply", "respond", "answer", "told", "warn", "hope", "expect",
+    "fear", "estimate", "acknowledge", "recall",
+}
+
+# Verbs that negate what they govern: "refused to attend" is a REJECT of the meeting.
+REFUSAL_VERBS = {"refuse", "decline", "fail", "reject", "balk", "refrain"}
+FUTURE_MARKERS = {"will", "shall", "'ll", "going", "plan", "intend", "schedule", "expect",
+                  "prepare", "aim", "set", "due", "scheduled"}
+HYPOTHETICAL_MARKERS = {"could", "might", "may", "would", "should", "if", "unless", "whether",
+                        "possible", "possibly", "perhaps", "consider", "mull", "threaten"}
+
+
+def verb_trigger(lemma: str, particle: str | None = None, obj: str | None = None) -> Trigger | None:
+    """Look up a verb with its particle/preposition and object, most specific first."""
+    keys = []
+    if particle and obj:
+        keys.append(f"{lemma} {particle} {obj}")
+    if obj:
+        keys.append(f"{lemma} {obj}")
+    if particle:
+        keys.append(f"{lemma} {particle}")
+    keys.append(lemma)
+    for key in keys:
+        if key in VERBS:
+            return VERBS[key]
+    return None
+
+
+def noun_trigger(lemma: str, text: str | None = None) -> Trigger | None:
+    for key in (text.lower() if text else None, lemma.lower()):
+        if key and key in NOUNS:
+            return NOUNS[key]
+    return None

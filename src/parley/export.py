@@ -1,0 +1,77 @@
+"""Export events (and documents) as JSONL, CSV or Parquet.
+
+JSONL keeps the nested schema (one event per line); CSV and Parquet flatten source/target
+into `source_countries`, `source_actors`, ... columns and location into `location_*`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from parley.store import EVENT_COLUMNS, Store
+
+FORMATS = ("jsonl", "csv", "parquet")
+ACTOR_FIELDS = ("text", "actor_id", "name", "country", "sector")
+
+
+def event_record(row: dict[str, Any]) -> dict[str, Any]:
+    """An event row in the export schema (column order as documented)."""
+    return {col: row.get(col) for col in EVENT_COLUMNS}
+
+
+def flatten(record: dict[str, Any]) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in record.items():
+        if key in ("source", "target"):
+            for field in ACTOR_FIELDS:
+                flat[f"{key}_{field}"] = "; ".join(str(a.get(field) or "") for a in value or [])
+        elif key == "location":
+            for field in ("name", "country", "lat", "lon", "geonames_id"):
+                flat[f"location_{field}"] = (value or {}).get(field)
+        else:
+            flat[key] = value
+    return flat
+
+
+def export_events(store: Store, out: Path, fmt: str, **filters: Any) -> int:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    records = [event_record(r) for r in store.events(**filters)]
+    docs = {d["doc_id"]: d for d in store.documents()}
+    for record in records:
+        doc = docs.get(record["doc_id"], {})
+        record["doc_title"] = doc.get("title")
+        record["doc_source"] = doc.get("source")
+        record["doc_published"] = doc.get("published")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "jsonl":
+        with out.open("w", encoding="utf-8") as fh:
+            for record in records:
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        flat = [flatten(r) for r in records]
+        if fmt == "csv":
+            with out.open("w", encoding="utf-8", newline="") as fh:
+                columns = list(flat[0]) if flat else [c for c in EVENT_COLUMNS]
+                writer = csv.DictWriter(fh, fieldnames=columns)
+                writer.writeheader()
+                writer.writerows(flat)
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pylist(flat) if flat else pa.table({c: [] for c in EVENT_COLUMNS})
+            pq.write_table(table, out)
+    return len(records)
+
+
+def export_documents(store: Store, out: Path) -> int:
+    docs = store.documents()
+    with out.open("w", encoding="utf-8") as fh:
+        for doc in docs:
+            fh.write(json.dumps({k: doc[k] for k in ("doc_id", "title", "source", "url",
+                                                     "published", "text")}, ensure_ascii=False) + "\n")
+    return len(docs)

@@ -1,0 +1,161 @@
+"""Ingest: turn paths (files or folders) into raw `Document`s.
+
+Bad input never stops a batch: each problem becomes an `IngestProblem` with a one-line
+message, and the remaining files are still read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from parley.model import Document, content_hash
+
+SUPPORTED_SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html",
+                      ".jsonl": "jsonl", ".ndjson": "jsonl"}
+JSONL_METADATA_FIELDS = ("title", "url", "published", "source", "author")
+
+
+@dataclass
+class IngestProblem:
+    origin: str
+    message: str
+    fatal: bool = True  # False: the document was still read (e.g. with a decoding fallback)
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.message}"
+
+
+def decode_bytes(data: bytes) -> tuple[str, str | None]:
+    """Decode bytes as UTF-8, falling back to cp1252 then latin-1; say when we fell back."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as err:
+        first_bad = err.start
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            return data.decode(encoding), (
+                f"not valid UTF-8 (first bad byte at offset {first_bad}); decoded as {encoding}"
+            )
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or a high share of control characters mean this is not text."""
+    sample = data[:4096]
+    if not sample:
+        return False
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return control / len(sample) > 0.10
+
+
+def iter_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path | None, IngestProblem | None]]:
+    """Expand folders (recursively, sorted) into files; report paths that do not exist."""
+    for raw_path in paths:
+        path = Path(raw_path)
+        if not path.exists():
+            yield None, IngestProblem(str(path), "no such file or directory")
+        elif path.is_dir():
+            found = False
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.name.startswith("."):
+                    continue
+                found = True
+                yield child, None
+            if not found:
+                yield None, IngestProblem(str(path), "folder contains no files")
+        else:
+            yield path, None
+
+
+def detect_format(path: Path, text: str) -> str:
+    fmt = SUPPORTED_SUFFIXES.get(path.suffix.lower())
+    if fmt:
+        return fmt
+    head = text.lstrip()[:500].lower()
+    if head.startswith("<!doctype html") or head.startswith("<html") or "<body" in head:
+        return "html"
+    return "txt"
+
+
+def _document(origin: str, raw: str, fmt: str, warnings: list[str]) -> Document:
+    return Document(doc_id=content_hash(raw), origin=origin, raw=raw, fmt=fmt,
+                    warnings=list(warnings))
+
+
+def read_jsonl(path: Path, text: str, warnings: list[str]) -> tuple[list[Document], list[IngestProblem]]:
+    docs: list[Document] = []
+    problems: list[IngestProblem] = []
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        origin = f"{path}#{line_no}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            problems.append(IngestProblem(origin, f"invalid JSON ({err.msg})"))
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            problems.append(IngestProblem(origin, "record has no string 'text' field"))
+            continue
+        body = record["text"]
+        if not body.strip():
+            problems.append(IngestProblem(origin, "empty document"))
+            continue
+        fmt = "html" if body.lstrip()[:200].lower().startswith(("<!doctype", "<html")) else "txt"
+        doc = _document(origin, body, fmt, warnings)
+        if record.get("id") is not None:
+            doc.origin = f"{origin} (id {record['id']})"
+        for key in JSONL_METADATA_FIELDS:
+            value = record.get(key)
+            if value is not None and str(value).strip():
+                setattr(doc, key, str(value).strip())
+        docs.append(doc)
+    return docs, problems
+
+
+def read_path(path: Path) -> tuple[list[Document], list[IngestProblem]]:
+    """Read one file into zero or more documents, with the problems met."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        return [], [IngestProblem(str(path), f"cannot read file ({err.strerror or err})")]
+    if not data.strip():
+        return [], [IngestProblem(str(path), "empty document")]
+    if looks_binary(data):
+        return [], [IngestProblem(str(path), "binary file, not text; skipped")]
+    text, fallback = decode_bytes(data)
+    warnings = [fallback] if fallback else []
+    problems = [IngestProblem(str(path), fallback, fatal=False)] if fallback else []
+    fmt = detect_format(path, text)
+    if fmt == "jsonl":
+        docs, jsonl_problems = read_jsonl(path, text, warnings)
+        return docs, problems + jsonl_problems
+    return [_document(str(path), text, fmt, warnings)], problems
+
+
+def ingest_paths(paths: Iterable[str | Path]) -> tuple[list[Document], list[IngestProblem]]:
+    """Read every path; return the documents (unique by content) and every problem met."""
+    docs: list[Document] = []
+    problems: list[IngestProblem] = []
+    seen: set[str] = set()
+    for path, problem in iter_files(paths):
+        if problem:
+            problems.append(problem)
+            continue
+        assert path is not None
+        file_docs, file_problems = read_path(path)
+        problems.extend(file_problems)
+        for doc in file_docs:
+            if doc.doc_id not in seen:
+                seen.add(doc.doc_id)
+                docs.append(doc)
+    return docs, problems

@@ -1,0 +1,132 @@
+"""The pipeline: ingest -> clean -> nlp -> actors -> events -> time -> places -> store -> stories.
+
+Plain functions over the data model; the CLI, the web app, the Spark job and the tests all
+call `process_documents` / `run_paths`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.tokens import Doc
+
+from parley.actors import ActorRegistry, annotate_mentions, learn_roles, load_knowledge
+from parley.clean import clean_document
+from parley.dedup import assign_stories
+from parley.events import code_document
+from parley.ingest import IngestProblem, ingest_paths
+from parley.model import Document
+from parley.nlp import load_nlp, parse
+from parley.places import locate_events
+from parley.store import Store
+from parley.time import date_events
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class RunReport:
+    documents: list[Document] = field(default_factory=list)
+    skipped: int = 0  # already in the store
+    problems: list[IngestProblem] = field(default_factory=list)
+
+    @property
+    def events(self) -> int:
+        return sum(len(d.events) for d in self.documents)
+
+
+def _entities(parsed: Doc) -> tuple[list[tuple[str, int, int]], list[tuple[str, int, int, str]]]:
+    times = [(e.text, e.start_char, e.end_char) for e in parsed.ents if e.label_ in ("DATE", "TIME")]
+    places = []
+    for e in parsed.ents:
+        if e.label_ in ("GPE", "LOC", "FAC"):
+            head = e.root.head
+            prep = head.lower_ if head.dep_ == "prep" or head.pos_ == "ADP" else ""
+            places.append((e.text, e.start_char, e.end_char, prep))
+    return times, places
+
+
+def process_documents(docs: list[Document], registry: ActorRegistry | None = None,
+                      progress: Progress | None = None) -> list[Document]:
+    """Run every stage after ingest on docs (in place); returns the docs that have text."""
+    registry = registry or ActorRegistry(load_knowledge())
+    kept: list[Document] = []
+    for i, doc in enumerate(docs):
+        clean_document(doc)
+        if doc.text.strip():
+            kept.append(doc)
+        if progress:
+            progress("clean", i + 1, len(docs))
+    nlp = load_nlp()
+    parsed: list[Doc] = []
+    for i, (doc, p) in enumerate(zip(kept, nlp.pipe(d.text for d in kept))):
+        parse(doc, p)
+        parsed.append(p)
+        if progress:
+            progress("parse", i + 1, len(kept))
+    # two passes: roles learned anywhere in the batch resolve names everywhere in it
+    for doc, p in zip(kept, parsed):
+        learn_roles(p, doc, registry)
+    for i, (doc, p) in enumerate(zip(kept, parsed)):
+        annotate_mentions(p, doc, registry)
+        code_document(p, doc, registry)
+        times, places = _entities(p)
+        date_events(doc, times)
+        locate_events(doc, places)
+        if progress:
+            progress("code", i + 1, len(kept))
+    return kept
+
+
+def run_paths(paths: Iterable[str | Path], store: Store, progress: Progress | None = None,
+              reprocess: bool = False) -> RunReport:
+    docs, problems = ingest_paths(paths)
+    report = RunReport(problems=problems)
+    known = store.known_doc_ids(coded_only=True)
+    todo = [d for d in docs if reprocess or d.doc_id not in known]
+    report.skipped = len(docs) - len(todo)
+    registry = ActorRegistry(load_knowledge())
+    for person in store.load_people():
+        if registry.find(person.name) is None:
+            registry.people.append(person)
+    processed = process_documents(todo, registry, progress)
+    for doc in todo:
+        if not doc.text.strip():
+            report.problems.append(IngestProblem(doc.origin, "empty document after cleaning"))
+    for doc in processed:
+        store.save_document(doc)
+    store.save_people(registry.people)
+    refresh_stories(store)
+    store.build_search_index()
+    report.documents = processed
+    return report
+
+
+def ingest_only(paths: Iterable[str | Path], store: Store,
+                progress: Progress | None = None) -> RunReport:
+    """Ingest and clean documents into the store without coding events (idempotent)."""
+    docs, problems = ingest_paths(paths)
+    report = RunReport(problems=problems)
+    known = store.known_doc_ids()
+    for i, doc in enumerate(docs):
+        if doc.doc_id in known:
+            report.skipped += 1
+            continue
+        clean_document(doc)
+        if doc.text.strip():
+            store.save_document(doc, coded=False)
+            report.documents.append(doc)
+        else:
+            report.problems.append(IngestProblem(doc.origin, "empty document after cleaning"))
+        if progress:
+            progress("ingest", i + 1, len(docs))
+    store.build_search_index()
+    return report
+
+
+def refresh_stories(store: Store) -> None:
+    events = store.query("SELECT event_id, doc_id, event_type, source, target, date FROM events")
+    docs = {row["doc_id"]: row for row in store.query("SELECT doc_id, source, text FROM documents")}
+    store.update_stories(assign_stories(events, docs))

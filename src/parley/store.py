@@ -1,0 +1,218 @@
+"""Store: the embedded DuckDB database (documents, events, actors, quotes) with full-text
+search over document text (the fts extension, loaded from its PyPI package: no network)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from parley.actors.knowledge import Person
+from parley.model import Document, Event
+
+DEFAULT_DB = "parley.duckdb"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id VARCHAR PRIMARY KEY, origin VARCHAR, fmt VARCHAR, title VARCHAR, source VARCHAR,
+    url VARCHAR, author VARCHAR, published VARCHAR, dateline VARCHAR, text VARCHAR,
+    warnings JSON, coded BOOLEAN DEFAULT false,
+    ingested_at TIMESTAMP DEFAULT current_timestamp);
+CREATE TABLE IF NOT EXISTS events (
+    event_id VARCHAR PRIMARY KEY, doc_id VARCHAR, event_type VARCHAR, mode VARCHAR,
+    quad_class VARCHAR, intensity DOUBLE, negated BOOLEAN, future BOOLEAN, hypothetical BOOLEAN,
+    historical BOOLEAN, source JSON, target JSON, source_countries VARCHAR[],
+    target_countries VARCHAR[], date VARCHAR, date_precision VARCHAR, date_text VARCHAR,
+    location JSON, sentence VARCHAR, sentence_start INTEGER, sentence_end INTEGER,
+    trigger VARCHAR, confidence DOUBLE, coded_by VARCHAR, story_id VARCHAR,
+    num_articles INTEGER, num_sources INTEGER);
+CREATE TABLE IF NOT EXISTS quotes (
+    doc_id VARCHAR, sentence_index INTEGER, speaker JSON, text VARCHAR);
+CREATE TABLE IF NOT EXISTS mentions (
+    doc_id VARCHAR, text VARCHAR, start_char INTEGER, end_char INTEGER, label VARCHAR,
+    actor_id VARCHAR, country VARCHAR, sector VARCHAR);
+CREATE TABLE IF NOT EXISTS people (
+    actor_id VARCHAR PRIMARY KEY, name VARCHAR, aliases JSON, roles JSON);
+"""
+
+EVENT_COLUMNS = [
+    "event_id", "doc_id", "event_type", "mode", "quad_class", "intensity", "negated", "future",
+    "hypothetical", "historical", "source", "target", "date", "date_precision", "date_text",
+    "location", "sentence", "sentence_start", "sentence_end", "trigger", "confidence",
+    "coded_by", "story_id", "num_articles", "num_sources",
+]
+
+
+def _fts_extension_path() -> Path | None:
+    try:
+        import duckdb_extension_fts  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    root = Path(duckdb_extension_fts.__file__).parent
+    found = sorted(root.rglob("fts.duckdb_extension"))
+    return found[-1] if found else None
+
+
+class Store:
+    def __init__(self, path: str | Path = DEFAULT_DB, read_only: bool = False) -> None:
+        self.path = str(path)
+        if read_only and not Path(self.path).exists():
+            raise FileNotFoundError(f"no Parley database at {self.path}: run `parley run PATH` first")
+        self.con = duckdb.connect(self.path, read_only=read_only)
+        if not read_only:
+            self.con.execute(SCHEMA)
+        self._fts_loaded = False
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- writing -------------------------------------------------------------------------
+    def known_doc_ids(self, coded_only: bool = False) -> set[str]:
+        sql = "SELECT doc_id FROM documents" + (" WHERE coded" if coded_only else "")
+        return {row[0] for row in self.con.execute(sql).fetchall()}
+
+    def save_document(self, doc: Document, coded: bool = True) -> None:
+        """Insert or replace a document with everything derived from it."""
+        con = self.con
+        con.execute("BEGIN")
+        try:
+            for table in ("events", "quotes", "mentions"):
+                con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc.doc_id])
+            con.execute("DELETE FROM documents WHERE doc_id = ?", [doc.doc_id])
+            con.execute(
+                "INSERT INTO documents (doc_id, origin, fmt, title, source, url, author, published,"
+                " dateline, text, warnings, coded) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [doc.doc_id, doc.origin, doc.fmt, doc.title, doc.source, doc.url, doc.author,
+                 doc.published, doc.dateline, doc.text, json.dumps(doc.warnings), coded])
+            if doc.events:
+                con.executemany(
+                    f"INSERT INTO events ({', '.join(EVENT_COLUMNS[:12])}, source_countries, "
+                    f"target_countries, {', '.join(EVENT_COLUMNS[12:])}) VALUES "
+                    f"({', '.join('?' * (len(EVENT_COLUMNS) + 2))})",
+                    [self._event_row(e) for e in doc.events])
+            if doc.quotes:
+                con.executemany("INSERT INTO quotes VALUES (?,?,?,?)", [
+                    [doc.doc_id, q.sentence_index, json.dumps(q.speaker.to_dict() if q.speaker else None),
+                     q.text] for q in doc.quotes])
+            if doc.mentions:
+                con.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?)", [
+                    [doc.doc_id, m.text, m.start, m.end, m.label,
+                     m.actor.actor_id if m.actor else None, m.actor.country if m.actor else None,
+                     m.actor.sector if m.actor else None] for m in doc.mentions])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+
+    @staticmethod
+    def _event_row(e: Event) -> list[Any]:
+        d = e.to_dict()
+        row = [d[c] for c in EVENT_COLUMNS[:10]]
+        row += [json.dumps(d["source"]), json.dumps(d["target"]),
+                sorted({a["country"] for a in d["source"] if a["country"]}),
+                sorted({a["country"] for a in d["target"] if a["country"]})]
+        for col in EVENT_COLUMNS[12:]:
+            value = d[col]
+            row.append(json.dumps(value) if col == "location" and value is not None else value)
+        return row
+
+    def save_people(self, people: Iterable[Person]) -> None:
+        for person in people:
+            self.con.execute("DELETE FROM people WHERE actor_id = ?", [person.actor_id])
+            self.con.execute("INSERT INTO people VALUES (?,?,?,?)", [
+                person.actor_id, person.name, json.dumps(person.aliases),
+                json.dumps([asdict(r) for r in person.roles])])
+
+    def load_people(self) -> list[Person]:
+        from parley.actors.knowledge import Role
+
+        people = []
+        for actor_id, name, aliases, roles in self.con.execute(
+                "SELECT actor_id, name, aliases, roles FROM people").fetchall():
+            people.append(Person(actor_id=actor_id, name=name, aliases=json.loads(aliases),
+                                 roles=[Role(**r) for r in json.loads(roles)]))
+        return people
+
+    def update_stories(self, assignments: dict[str, tuple[str, int, int]]) -> None:
+        if not assignments:
+            return
+        self.con.executemany(
+            "UPDATE events SET story_id = ?, num_articles = ?, num_sources = ? WHERE event_id = ?",
+            [[s, a, n, eid] for eid, (s, a, n) in assignments.items()])
+
+    def build_search_index(self) -> bool:
+        """(Re)build the full-text index over documents; False when fts is unavailable."""
+        if not self._load_fts():
+            return False
+        self.con.execute("PRAGMA create_fts_index('documents', 'doc_id', 'title', 'text', overwrite=1)")
+        return True
+
+    def _load_fts(self) -> bool:
+        if self._fts_loaded:
+            return True
+        path = _fts_extension_path()
+        if path is None:
+            return False
+        try:
+            self.con.execute(f"LOAD '{path}'")
+        except duckdb.Error:
+            return False
+        self._fts_loaded = True
+        return True
+
+    # ---- reading -------------------------------------------------------------------------
+    def query(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        cur = self.con.execute(sql, params or [])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    def events(self, event_type: str | None = None, actor: str | None = None,
+               country: str | None = None, since: str | None = None, until: str | None = None,
+               limit: int | None = None) -> list[dict[str, Any]]:
+        where, params = ["1=1"], []
+        if event_type:
+            where.append("event_type = ?")
+            params.append(event_type.upper())
+        if actor:
+            where.append("(lower(CAST(source AS VARCHAR)) LIKE ? OR lower(CAST(target AS VARCHAR)) LIKE ?)")
+            params += [f"%{actor.lower()}%"] * 2
+        if country:
+            where.append("(list_contains(source_countries, ?) OR list_contains(target_countries, ?))")
+            params += [country.upper()] * 2
+        if since:
+            where.append("date >= ?")
+            params.append(since)
+        if until:
+            where.append("date <= ?")
+            params.append(until + "\uffff")
+        sql = (f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE {' AND '.join(where)} "
+               "ORDER BY date NULLS LAST, doc_id, sentence_start")
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        rows = self.query(sql, params)
+        for row in rows:
+            for key in ("source", "target", "location"):
+                row[key] = json.loads(row[key]) if row[key] is not None else None
+        return rows
+
+    def documents(self) -> list[dict[str, Any]]:
+        return self.query("SELECT doc_id, title, source, url, published, author, dateline, origin, "
+                          "text FROM documents ORDER BY origin")
+
+    def search(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
+        if not self._load_fts():
+            raise RuntimeError("full-text search extension (duckdb-extension-fts) is not installed")
+        return self.query(
+            "SELECT doc_id, title, score FROM (SELECT *, fts_main_documents.match_bm25(doc_id, ?) "
+            "AS score FROM documents) WHERE score IS NOT NULL ORDER BY score DESC LIMIT ?",
+            [text, limit])
