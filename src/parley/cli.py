@@ -21,7 +21,8 @@ app = typer.Typer(help="Parley: political event data (PLOVER) from news text.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 eval_app = typer.Typer(help="Score each stage against public gold data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
-console = Console()
+# Pipes and CI logs get a wide table rather than rich's 80-column default.
+console = Console(width=None if sys.stdout.isatty() else 200)
 err_console = Console(stderr=True)
 
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
@@ -118,13 +119,18 @@ def events(db: DbOption = Path(DEFAULT_DB),
         rows = store.events(event_type=type, actor=actor, country=country, since=since,
                             until=until, limit=limit)
     table = Table(title=f"{len(rows)} events", show_lines=False)
-    for col in ("date", "type", "mode", "source", "target", "where", "flags", "sentence"):
-        table.add_column(col, overflow="fold")
+    table.add_column("date", no_wrap=True)
+    table.add_column("event", no_wrap=True)
+    table.add_column("source", ratio=2)
+    table.add_column("target", ratio=2)
+    table.add_column("where", ratio=1)
+    table.add_column("sentence", ratio=4)
     for r in rows:
-        flags = ",".join(f for f in ("negated", "future", "hypothetical", "historical") if r.get(f))
-        table.add_row(f"{r['date'] or '-'} ({r['date_precision']})", r["event_type"], r["mode"] or "",
+        flags = " ".join(f for f in ("negated", "future", "hypothetical", "historical") if r.get(f))
+        event = r["event_type"] + (f":{r['mode']}" if r["mode"] else "") + (f"\n[dim]{flags}[/]" if flags else "")
+        table.add_row(f"{r['date'] or '-'}\n[dim]{r['date_precision']}[/]", event,
                       _actors_text(r["source"]), _actors_text(r["target"]),
-                      (r["location"] or {}).get("name", ""), flags, r["sentence"][:120])
+                      (r["location"] or {}).get("name", ""), r["sentence"][:160])
     console.print(table)
 
 

@@ -139,6 +139,6 @@ def _trim(span: Span) -> Span:
 def parse_many(docs: list[Document], batch_size: int = 16) -> list[Doc]:
     nlp = load_nlp()
     parsed = list(nlp.pipe((d.text for d in docs), batch_size=batch_size))
-    for doc, p in zip(docs, parsed):
+    for doc, p in zip(docs, parsed, strict=False):
         parse(doc, p)
     return parsed

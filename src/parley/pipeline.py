@@ -61,15 +61,15 @@ def process_documents(docs: list[Document], registry: ActorRegistry | None = Non
             progress("clean", i + 1, len(docs))
     nlp = load_nlp()
     parsed: list[Doc] = []
-    for i, (doc, p) in enumerate(zip(kept, nlp.pipe(d.text for d in kept))):
+    for i, (doc, p) in enumerate(zip(kept, nlp.pipe(d.text for d in kept), strict=False)):
         parse(doc, p)
         parsed.append(p)
         if progress:
             progress("parse", i + 1, len(kept))
     # two passes: roles learned anywhere in the batch resolve names everywhere in it
-    for doc, p in zip(kept, parsed):
+    for doc, p in zip(kept, parsed, strict=False):
         learn_roles(p, doc, registry)
-    for i, (doc, p) in enumerate(zip(kept, parsed)):
+    for i, (doc, p) in enumerate(zip(kept, parsed, strict=False)):
         annotate_mentions(p, doc, registry)
         code_document(p, doc, registry)
         times, places = _entities(p)

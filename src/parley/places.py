@@ -68,8 +68,8 @@ def load_gazetteer() -> Gazetteer:
     # countries sit at the population-weighted centre of their cities
     for info in countries.values():
         iso3 = info["iso3"]
-        acc = sums.get(iso3)
-        lat, lon = (acc[0] / acc[2], acc[1] / acc[2]) if acc and acc[2] else (None, None)
+        found = sums.get(iso3)
+        lat, lon = (found[0] / found[2], found[1] / found[2]) if found and found[2] else (None, None)
         place = Place(name=info["name"], country=iso3, lat=lat, lon=lon,
                       geonames_id=info["geonameid"], feature="country")
         by_name[info["name"].lower()].append(Candidate(place, int(info["population"]) * 10))
@@ -81,11 +81,11 @@ def load_gazetteer() -> Gazetteer:
             if country_places and not alias.isupper():
                 by_name[alias.lower()].append(country_places[0])
     for state in gc.get_us_states().values():
-        acc = state_sums.get(state["code"])
-        lat, lon = (acc[0] / acc[2], acc[1] / acc[2]) if acc and acc[2] else (None, None)
+        found = state_sums.get(state["code"])
+        lat, lon = (found[0] / found[2], found[1] / found[2]) if found and found[2] else (None, None)
         place = Place(name=state["name"], country="USA", lat=lat, lon=lon,
                       geonames_id=state["geonameid"], feature="region")
-        by_name[state["name"].lower()].append(Candidate(place, int((acc or [0, 0, 0])[2])))
+        by_name[state["name"].lower()].append(Candidate(place, int((found or [0, 0, 0])[2])))
     return Gazetteer(by_name=dict(by_name), iso2_to_iso3=iso2_to_iso3)
 
 

@@ -174,7 +174,7 @@ class Store:
     def query(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         cur = self.con.execute(sql, params or [])
         names = [d[0] for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
+        return [dict(zip(names, row, strict=False)) for row in cur.fetchall()]
 
     def events(self, event_type: str | None = None, actor: str | None = None,
                country: str | None = None, since: str | None = None, until: str | None = None,

@@ -156,7 +156,7 @@ def _date_event(event: Event, anchor: date | None, ents: list[tuple[str, int, in
                    if event.sentence_start <= start < event.sentence_end]
     best: TimeValue | None = None
     trigger_at = event.sentence.find(event.trigger.split()[-1]) + event.sentence_start
-    for text, start in sorted(in_sentence, key=lambda e: abs(e[1] - trigger_at)):
+    for text, _start in sorted(in_sentence, key=lambda e: abs(e[1] - trigger_at)):
         value = resolve(text, anchor, future=event.future)
         if value is not None and value.precision in ("day", "month", "year"):
             best = value

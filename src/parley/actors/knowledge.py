@@ -171,8 +171,9 @@ def apply_knowledge(kb: KnowledgeBase, data: dict[str, Any]) -> None:
         for form in forms:
             kb.demonyms[form] = iso3
     for code, forms in (data.get("igos") or {}).items():
-        actor = Actor(actor_id=code, name=forms[1] if len(forms) > 1 else forms[0], country=code,
-                      sector="IGO", kind="igo")
+        # display name: the first spelled-out form ("United Nations", not "U.N.")
+        name = next((f for f in forms if any(ch.islower() for ch in f)), forms[0])
+        actor = Actor(actor_id=code, name=name, country=code, sector="IGO", kind="igo")
         for form in forms:
             kb.add_alias(form, actor)
     for code, info in (data.get("regions") or {}).items():

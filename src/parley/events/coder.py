@@ -80,10 +80,10 @@ def resolve_np(token: Token, ctx: CodingContext) -> ActorRef | None:
     possessor = next((c for c in token.children if c.dep_ == "poss"), None)
     if (possessor is not None and possessor.lower_ in ("his", "her") and ctx.last_person
             and ctx.last_person.country and token.lemma_ in ("country", "government", "nation")):
-        person = ctx.last_person  # "his country" is the speaker's state
-        return ActorRef(text=noun_phrase(token).text, actor_id=person.country,
-                        name=ctx.registry.kb.country_names.get(person.country, person.country),
-                        country=person.country, sector="GOV")
+        code = ctx.last_person.country  # "his country" is the speaker's state
+        return ActorRef(text=noun_phrase(token).text, actor_id=code,
+                        name=ctx.registry.kb.country_names.get(code, code), country=code,
+                        sector="GOV")
     if token.pos_ == "PRON":
         return None
     span = noun_phrase(token)
@@ -163,10 +163,12 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
     if verb.dep_ == "acl" and lemma in LIGHT_VERBS:
         # "the deal struck in Corfu": the event is the noun the verb modifies
         head_trigger = noun_trigger(verb.head.lemma_, verb.head.text)
-        return head_trigger, None, f"{lemma} {verb.head.lemma_.lower()}"
-    noun = noun_trigger(obj.lemma_, obj.text) if obj is not None else None
-    if lemma in LIGHT_VERBS and noun is not None:
-        return noun, obj, f"{lemma} {obj.lemma_.lower()}"
+        if head_trigger is not None:
+            return head_trigger, None, f"{lemma} {verb.head.lemma_.lower()}"
+    if obj is not None and lemma in LIGHT_VERBS:
+        noun = noun_trigger(obj.lemma_, obj.text)
+        if noun is not None:
+            return noun, obj, f"{lemma} {obj.lemma_.lower()}"
     trig = verb_trigger(lemma, particle.lower_ if particle is not None else None,
                         obj.lemma_.lower() if obj is not None else None)
     if trig is not None:

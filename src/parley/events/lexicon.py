@@ -137,7 +137,7 @@ LIGHT_VERBS = {
     "issue", "voice", "take", "have", "begin", "start", "continue", "announce", "mount",
     "initiate", "open", "resume", "wage", "step", "extend", "lodge", "file", "sign", "strike",
     "seal", "conclude", "renew", "intensify", "order", "organize", "organise", "call", "send",
-    "provide", "offer", "deliver", "pledge", "announce", "join", "set", "deepen", "expand",
+    "provide", "offer", "deliver", "pledge", "join", "set", "deepen", "expand",
 }
 
 # Speech and cognition verbs: their complement holds the event; the speaker is quoted.
