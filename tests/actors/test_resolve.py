@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import pytest
+
+from parley.actors import ActorRegistry, load_knowledge, resolve_phrase
+from parley.actors.knowledge import Role
+
+
+@pytest.fixture()
+def kb():
+    return load_knowledge()
+
+
+@pytest.mark.parametrize("text,country,sector", [
+    ("Georgian troops", "GEO", "MIL"), ("the Kremlin", "RUS", "GOV"), ("Tbilisi", "GEO", "GOV"),
+    ("four Saudi men", "SAU", "CVL"), ("an American destroyer", "USA", "MIL"),
+    ("NATO", "NATO", "IGO"), ("the Organisation for Security and Cooperation in Europe", "OSCE", "IGO"),
+    ("South Ossetia", "SOS", "PRE"), ("Abkhazia", "ABK", "PRE"), ("Nagorno-Karabakh", "NKR", "PRE"),
+    ("Transdniestria", "PMR", "PRE"), ("Iraqi police", "IRQ", "COP"), ("Colombian rebels", "COL", "REB"),
+    ("the Pentagon", "USA", "MIL"), ("Great Britain", "GBR", "GOV"), ("the Russian parliament", "RUS", "LEG"),
+])
+def test_phrases_resolve(kb, text, country, sector):
+    ref = resolve_phrase(text, kb)
+    assert (ref.country, ref.sector) == (country, sector)
+
+
+def test_place_inside_an_organisation_name_is_not_its_country(kb):
+    assert resolve_phrase("Georgetown University professors", kb).country is None
+
+
+def test_roles_learned_and_fuzzy_variants_joined(kb):
+    reg = ActorRegistry(kb)
+    reg.learn("Grigory Karasin", Role(country=None, sector="GOV", title="Deputy Foreign Minister"))
+    reg.learn("Grigory Karassin", Role(country="RUS", sector="GOV", title="Russian Deputy Foreign Minister"))
+    person = reg.find("Karasin")
+    assert person is not None and person is reg.find("Grigory Karassin")
+    assert {"Grigory Karasin", "Grigory Karassin"} <= set(person.aliases)
+    ref = resolve_phrase("Karasin", kb, reg, is_person=True)
+    assert (ref.country, ref.sector, ref.actor_id) == ("RUS", "GOV", person.actor_id)
+
+
+def test_different_people_with_same_surname_are_not_merged(kb):
+    reg = ActorRegistry(kb)
+    reg.learn("Fiona Hill", None)
+    reg.learn("William Hill", None)
+    assert reg.find("Fiona Hill") is not reg.find("William Hill")
+
+
+def test_dated_roles(kb, tmp_path):
+    path = tmp_path / "actors.yaml"
+    path.write_text(
+        "people:\n  - name: Ana Example\n    roles:\n"
+        "      - {country: FRA, sector: GOV, title: Foreign Minister, from: 2010-01-01, to: 2014-12-31}\n"
+        "      - {country: FRA, sector: LEG, title: Senator, from: 2015-01-01}\n"
+        "actors:\n  - {name: Example Liberation Front, aliases: [ELF], country: FRA, sector: REB}\n")
+    load_knowledge.cache_clear()
+    try:
+        user_kb = load_knowledge(str(path))
+        reg = ActorRegistry(user_kb)
+        assert resolve_phrase("Ana Example", user_kb, reg, day="2012-05-01", is_person=True).sector == "GOV"
+        assert resolve_phrase("Ana Example", user_kb, reg, day="2020-05-01", is_person=True).sector == "LEG"
+        assert resolve_phrase("ELF", user_kb).sector == "REB"
+    finally:
+        load_knowledge.cache_clear()
+
+
+def test_missing_user_file_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="actors file not found"):
+        load_knowledge(str(tmp_path / "nope.yaml"))

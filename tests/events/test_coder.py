@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import pytest
+
+
+def _events(code_text, text, published="2024-05-15"):
+    return code_text(text, published).events
+
+
+def _one(events, event_type):
+    found = [e for e in events if e.event_type == event_type]
+    assert found, [(e.event_type, e.trigger) for e in events]
+    return found[0]
+
+
+def _countries(actors):
+    return sorted(a.country for a in actors if a.country)
+
+
+def test_active_voice(code_text):
+    ev = _one(_events(code_text, "Iraqi troops attacked Kurdish villages near Kirkuk."), "ASSAULT")
+    assert _countries(ev.source) == ["IRQ"] and ev.source[0].sector == "MIL"
+
+
+def test_passive_voice_agent_is_source(code_text):
+    ev = _one(_events(code_text, "The Syrian rebels were attacked by Turkish warplanes on Monday."), "ASSAULT")
+    assert _countries(ev.source) == ["TUR"]
+    assert _countries(ev.target) == ["SYR"]
+
+
+def test_coordination_and_reciprocal(code_text):
+    ev = _one(_events(code_text, "Russia and Georgia agreed to exchange prisoners."), "AGREE")
+    assert _countries(ev.source) == ["GEO", "RUS"]
+    assert _countries(ev.target) == ["GEO", "RUS"]
+
+
+def test_target_from_prepositional_object(code_text):
+    ev = _one(_events(code_text, "The French president met with the Chinese premier in Beijing."), "CONSULT")
+    assert _countries(ev.source) == ["FRA"] and _countries(ev.target) == ["CHN"]
+    assert ev.location is not None and ev.location.name == "Beijing"
+
+
+def test_reported_speech_request_with_quote(code_text):
+    doc = code_text("Russian Foreign Minister Sergey Lavrov said Russia would press for an embargo "
+                    "on arms supplies to Georgia.")
+    ev = _one(doc.events, "REQUEST")
+    assert _countries(ev.source) == ["RUS"] and _countries(ev.target) == ["GEO"]
+    assert ev.future
+    assert doc.quotes and doc.quotes[0].speaker is not None
+    assert doc.quotes[0].speaker.country == "RUS"
+
+
+def test_refusal_is_reject(code_text):
+    ev = _one(_events(code_text, "Georgia refused to attend meetings with Abkhazia."), "REJECT")
+    assert ev.negated and ev.mode == "meet"
+    assert _countries(ev.source) == ["GEO"]
+
+
+def test_negated_agreement_is_not_agree(code_text):
+    events = _events(code_text, "Israel did not agree to the Egyptian proposal.")
+    assert not [e for e in events if e.event_type == "AGREE"]
+    assert _one(events, "REJECT").negated
+
+
+def test_future_and_hypothetical_markers(code_text):
+    fut = _one(_events(code_text, "Japan will send aid to the Philippines."), "AGREE")
+    assert fut.future and not fut.hypothetical
+    hyp = _events(code_text, "Iran could attack Israeli ships in the Gulf.")
+    assert _one(hyp, "ASSAULT").hypothetical
+
+
+def test_several_events_in_one_sentence(code_text):
+    events = _events(code_text, "Police arrested ten protesters and the government condemned the riots "
+                                "while the European Union urged restraint.")
+    types = {e.event_type for e in events}
+    assert {"COERCE", "ACCUSE", "REQUEST"} <= types
+
+
+def test_intensity_and_quad_from_codebook(code_text):
+    ev = _one(_events(code_text, "Sudanese soldiers shot three protesters in Khartoum."), "ASSAULT")
+    assert ev.quad_class == "material_conflict" and ev.intensity == -9
+    ev = _one(_events(code_text, "India praised Nepal for its help."), "SUPPORT")
+    assert ev.quad_class == "verbal_coop" and ev.intensity == 5
+
+
+def test_person_role_carries_to_later_mentions(code_text):
+    doc = code_text("Turkish Foreign Minister Ali Babacan met Lavrov in Istanbul. "
+                    "Later, Babacan criticized Armenia over the border closure.")
+    ev = _one(doc.events, "ACCUSE")
+    assert ev.source[0].country == "TUR" and ev.source[0].sector == "GOV"
+    assert _countries(ev.target) == ["ARM"]
+
+
+def test_every_event_records_why(code_text):
+    for ev in _events(code_text, "China condemned the Japanese visit and recalled its ambassador."):
+        assert ev.coded_by.startswith(("rule:", "model:")) and 0 < ev.confidence <= 1
+        assert ev.sentence in "China condemned the Japanese visit and recalled its ambassador."
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Pakistan accused India of shelling border villages.", "ACCUSE"),
+    ("Thousands of workers protested in Seoul against the new labour law.", "PROTEST"),
+    ("The United States imposed sanctions on Venezuelan officials.", "SANCTION"),
+    ("Russia deployed troops along the Ukrainian border.", "MOBILIZE"),
+    ("Israel withdrew its forces from the Gaza Strip.", "RETREAT"),
+    ("Germany threatened to expel Russian diplomats.", "THREATEN"),
+    ("Japan donated rice to North Korea.", "AID"),
+    ("Egypt rejected the Ethiopian proposal on the dam.", "REJECT"),
+])
+def test_lexicon_types(code_text, sentence, expected):
+    assert expected in {e.event_type for e in _events(code_text, sentence)}

@@ -1,0 +1,121 @@
+"""End to end through the CLI: run, events, export, stats, actors, idempotency, bad input."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from parley.cli import app
+from parley.model import PLOVER_TYPES
+
+from .conftest import REPO, SEEDS, needs_shared
+
+runner = CliRunner()
+EXPECTED_KEYS = {"event_id", "doc_id", "event_type", "mode", "quad_class", "intensity", "negated",
+                 "future", "hypothetical", "source", "target", "date", "date_precision", "location",
+                 "sentence", "sentence_start", "sentence_end", "confidence", "story_id",
+                 "num_articles", "num_sources"}
+
+
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory):
+    if not SEEDS.exists():
+        pytest.skip("seeds not available")
+    db = tmp_path_factory.mktemp("db") / "p.duckdb"
+    result = runner.invoke(app, ["run", str(SEEDS), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+@needs_shared(SEEDS)
+def test_seeds_give_events_with_actors_for_every_article(seeded_db, tmp_path):
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["export", "--format", "jsonl", str(out), "--db", str(seeded_db)])
+    assert result.exit_code == 0, result.output
+    events = [json.loads(line) for line in out.read_text().splitlines()]
+    assert EXPECTED_KEYS <= set(events[0])
+    docs = {e["doc_id"] for e in events if any(a["country"] for a in e["source"] + e["target"])}
+    assert len(docs) == 5
+    for e in events:
+        assert e["event_type"] in PLOVER_TYPES
+        assert -10 <= e["intensity"] <= 10
+        assert e["date_precision"] in ("day", "month", "year", "none")
+    # offsets point into the cleaned document text
+    docs_out = tmp_path / "docs.jsonl"
+    runner.invoke(app, ["export", str(docs_out), "--documents", "--db", str(seeded_db)])
+    texts = {d["doc_id"]: d["text"] for d in map(json.loads, docs_out.read_text().splitlines())}
+    for e in events:
+        assert texts[e["doc_id"]][e["sentence_start"]:e["sentence_end"]] == e["sentence"]
+
+
+@needs_shared(SEEDS)
+def test_seed_facts(seeded_db, tmp_path):
+    out = tmp_path / "out.jsonl"
+    runner.invoke(app, ["export", str(out), "--db", str(seeded_db)])
+    events = [json.loads(line) for line in out.read_text().splitlines()]
+    request = [e for e in events if e["event_type"] == "REQUEST" and "embargo" in e["sentence"]]
+    assert request and request[0]["source"][0]["country"] == "RUS"
+    assert request[0]["target"][0]["country"] == "GEO"
+    reject = [e for e in events if e["event_type"] == "REJECT" and "refused to attend" in e["sentence"]]
+    assert reject and reject[0]["source"][0]["country"] == "GEO" and reject[0]["negated"]
+
+
+@needs_shared(SEEDS)
+def test_events_filters_stats_actors(seeded_db):
+    result = runner.invoke(app, ["events", "--db", str(seeded_db), "--country", "GEO", "--type", "REJECT"])
+    assert result.exit_code == 0 and "refused" in result.output
+    assert runner.invoke(app, ["events", "--db", str(seeded_db), "--type", "BOGUS"]).exit_code != 0
+    result = runner.invoke(app, ["events", "--db", str(seeded_db), "--since", "2009-01-01"])
+    assert result.exit_code == 0 and "2008-" not in result.output
+    result = runner.invoke(app, ["stats", "--db", str(seeded_db)])
+    assert "documents: 5" in result.output
+    result = runner.invoke(app, ["actors", "--db", str(seeded_db)])
+    assert "RUS" in result.output and "person:sergey-lavrov" in result.output
+    result = runner.invoke(app, ["actor", "Karassin", "--db", str(seeded_db)])
+    assert result.exit_code == 0 and "Grigory Karasin" in result.output and "RUS/GOV" in result.output
+
+
+@needs_shared(SEEDS)
+def test_csv_and_parquet_flatten(seeded_db, tmp_path):
+    runner.invoke(app, ["export", "--format", "csv", str(tmp_path / "e.csv"), "--db", str(seeded_db)])
+    rows = list(csv.DictReader((tmp_path / "e.csv").open()))
+    assert rows and "source_country" in rows[0] and "location_lat" in rows[0]
+    runner.invoke(app, ["export", "--format", "parquet", str(tmp_path / "e.parquet"), "--db", str(seeded_db)])
+    assert pq.read_table(tmp_path / "e.parquet").num_rows == len(rows)
+
+
+def test_run_is_idempotent_and_reports_bad_files(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Pakistan accused India of shelling border villages on Monday.")
+    (corpus / "empty.txt").write_text("")
+    (corpus / "bin.txt").write_bytes(b"\x00\x00\x01" * 100)
+    db = str(tmp_path / "x.duckdb")
+    first = runner.invoke(app, ["run", str(corpus), "--db", db])
+    assert first.exit_code == 0
+    assert "processed 1 documents" in first.output
+    assert "empty.txt" in first.output and "bin.txt" in first.output and "Traceback" not in first.output
+    second = runner.invoke(app, ["run", str(corpus), "--db", db])
+    assert "processed 0 documents" in second.output and "1 already coded" in second.output
+    ingest = runner.invoke(app, ["ingest", str(corpus / "a.txt"), "--db", db])
+    assert "0 new documents, 1 already stored" in ingest.output
+
+
+def test_clear_errors(tmp_path):
+    missing = runner.invoke(app, ["run", str(tmp_path / "nope"), "--db", str(tmp_path / "x.duckdb")])
+    assert missing.exit_code != 0 and "no such file" in missing.output
+    nodb = runner.invoke(app, ["events", "--db", str(tmp_path / "absent.duckdb")])
+    assert nodb.exit_code != 0 and "no Parley database" in nodb.output
+    badfmt = runner.invoke(app, ["export", "--format", "xml", str(tmp_path / "o"), "--db", str(tmp_path / "absent.duckdb")])
+    assert badfmt.exit_code != 0 and "unknown format" in badfmt.output
+
+
+def test_search(tmp_path):
+    db = str(tmp_path / "s.duckdb")
+    runner.invoke(app, ["run", str(REPO / "examples"), "--db", db])
+    result = runner.invoke(app, ["search", "ceasefire", "--db", db])
+    assert result.exit_code == 0 and "Ceasefire collapses" in result.output

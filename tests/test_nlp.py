@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from parley.model import Document
+from parley.nlp import load_nlp, parse
+
+
+def _ents(text: str) -> dict[str, str]:
+    doc = load_nlp()(text)
+    return {e.text: e.label_ for e in doc.ents}
+
+
+def test_ruler_fixes_known_model_errors():
+    ents = _ents("Abkhazia and South Ossetia took part in talks on security in the Caucasus.")
+    assert ents["Abkhazia"] == "GPE"
+    assert ents.get("Caucasus", ents.get("the Caucasus")) == "LOC"
+
+
+def test_bare_surname_of_a_named_person_is_a_person():
+    ents = _ents("Deputy Foreign Minister Grigory Karasin represented Moscow. "
+                 "Karasin also said Russia would press for an embargo.")
+    assert ents["Karasin"] == "PERSON"
+
+
+def test_sentences_do_not_cross_paragraphs():
+    doc = Document(doc_id="x", origin="t", raw="", fmt="txt",
+                   text="Talks began in Geneva\n\nThe envoy said progress was made.")
+    parse(doc)
+    assert [s.text for s in doc.sentences] == ["Talks began in Geneva", "The envoy said progress was made."]
+    for s in doc.sentences:
+        assert doc.text[s.start:s.end] == s.text
