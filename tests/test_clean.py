@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from parley.clean import classify_blocks, clean_document, drop_repeated, is_date_line, parse_date_text
+from parley.clean import clean_document, drop_repeated, is_date_line, parse_date_text
 from parley.ingest import ingest_paths
 from parley.model import Document
 

@@ -53,4 +53,4 @@ def test_undecodable_bytes_fall_back_and_say_so(tmp_path):
 def test_decode_helpers():
     assert decode_bytes(b"\xef\xbb\xbfhello") == ("hello", None)
     assert looks_binary(b"\x00abc")
-    assert not looks_binary("plain text\n".encode())
+    assert not looks_binary(b"plain text\n")
