@@ -108,6 +108,8 @@ class Event:
     sentence_start: int
     sentence_end: int
     trigger: str
+    trigger_start: int  # character offset of the trigger word in Document.text
+    trigger_depth: int  # depth of the trigger in the dependency tree: 0 = the main verb
     confidence: float
     coded_by: str  # "rule:<lemma>" or "model:<name>", with the score in `confidence`
     historical: bool = False

@@ -49,12 +49,16 @@ def _entities(parsed: Doc) -> tuple[list[tuple[str, int, int]], list[tuple[str, 
 
 
 def process_documents(docs: list[Document], registry: ActorRegistry | None = None,
-                      progress: Progress | None = None) -> list[Document]:
-    """Run every stage after ingest on docs (in place); returns the docs that have text."""
+                      progress: Progress | None = None, clean: bool = True) -> list[Document]:
+    """Run every stage after ingest on docs (in place); returns the docs that have text.
+    clean=False codes doc.text (or doc.raw) as it is, for text that is already clean."""
     registry = registry or ActorRegistry(load_knowledge())
     kept: list[Document] = []
     for i, doc in enumerate(docs):
-        clean_document(doc)
+        if clean:
+            clean_document(doc)
+        elif not doc.text:
+            doc.text = doc.raw
         if doc.text.strip():
             kept.append(doc)
         if progress:

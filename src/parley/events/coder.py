@@ -115,7 +115,7 @@ def find_subject(verb: Token) -> tuple[Token | None, bool]:
                 pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
                 if pobj is not None:
                     return pobj, True
-        if node.dep_ in ("xcomp", "conj", "acomp", "advcl") and node.head is not node:
+        if node.dep_ in ("xcomp", "conj", "acomp", "advcl") and node.head.i != node.i:
             node = node.head
         elif node.dep_ == "relcl":
             return node.head, False
@@ -179,7 +179,7 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
 def governing_chain(verb: Token) -> list[Token]:
     chain = []
     node = verb
-    while node.dep_ in ("xcomp", "ccomp", "conj", "advcl") and node.head is not node:
+    while node.dep_ in ("xcomp", "ccomp", "conj", "advcl") and node.head.i != node.i:
         node = node.head
         chain.append(node)
     return chain
@@ -268,9 +268,28 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
             negated=negated, future=future, hypothetical=hypothetical,
             source=sources, target=targets, sentence=sent.text,
             sentence_start=sentence_start, sentence_end=sentence_end,
-            trigger=trigger_text, confidence=confidence,
+            trigger=trigger_text, trigger_start=token.idx,
+            trigger_depth=_depth(token, ignore_speech=True), confidence=confidence,
             coded_by=f"rule:{trigger_text}"))
     return events
+
+
+def _depth(token: Token, ignore_speech: bool = False) -> int:
+    """Distance to the sentence root; a speech verb above ("X said ...") does not count."""
+    depth = 0
+    node = token
+    while node.head.i != node.i:
+        node = node.head
+        if not (ignore_speech and node.lemma_.lower() in SPEECH_VERBS):
+            depth += 1
+    return depth
+
+
+def main_event(events: list[Event]) -> Event | None:
+    """The event a sentence is chiefly about: the highest trigger in the parse, then the first."""
+    if not events:
+        return None
+    return min(events, key=lambda e: (e.trigger_depth, e.trigger_start))
 
 
 def _record_quote(verb: Token, sentence_index: int, ctx: CodingContext) -> None:

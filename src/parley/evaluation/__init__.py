@@ -1,0 +1,1 @@
+"""Evaluation of each stage against public gold data (`parley eval NAME`)."""
