@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from parley.actors import ActorRegistry, load_knowledge
-from parley.events.coder import main_event
 from parley.evaluation.metrics import accuracy, default_data, macro_f1
+from parley.events.coder import main_event
 from parley.model import ActorRef, Document, Event, content_hash
 
 PLOVER_GOLD = "events/plover_gsr_cameo_normalized.jsonl"

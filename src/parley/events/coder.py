@@ -38,6 +38,10 @@ COOP_FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
 REFUSAL_MODE = {"CONSULT": "meet", "AID": "assist", "CONCEDE": "yield", "RETREAT": "yield",
                 "SUPPORT": "assist", "COOPERATE": "assist", "AGREE": "change"}
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
+GROUP_PRONOUNS = {"it", "they", "them", "we", "us"}
+WILLINGNESS = {"ready", "willing", "prepared", "determined", "eager", "set", "poised", "likely",
+               "expected", "due", "about"}
+CONFLICT_TYPES = {"SANCTION", "COERCE", "ASSAULT", "PROTEST", "MOBILIZE"}
 
 
 @dataclass
@@ -45,6 +49,7 @@ class CodingContext:
     doc: Document
     registry: ActorRegistry
     last_person: ActorRef | None = None
+    last_group: ActorRef | None = None  # the last state/organisation named, for "it"/"they"
 
 
 def noun_phrase(token: Token) -> Span:
@@ -74,9 +79,25 @@ def conjuncts(token: Token) -> list[Token]:
     return out
 
 
+def speaker_of(token: Token) -> Token | None:
+    """The subject of the speech verb whose complement holds token ("Syria says it ...")."""
+    node = token
+    for _ in range(6):
+        if node.head.i == node.i:
+            return None
+        if node.dep_ in ("ccomp", "xcomp", "advcl", "conj") and node.head.lemma_.lower() in SPEECH_VERBS:
+            return next((c for c in node.head.children if c.dep_ in SUBJECT_DEPS), None)
+        node = node.head
+    return None
+
+
 def resolve_np(token: Token, ctx: CodingContext) -> ActorRef | None:
-    if token.lower_ in PERSON_PRONOUNS:
-        return ctx.last_person
+    if token.pos_ == "PRON" and token.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
+        # a pronoun in reported speech is most often the speaker: "Syria says it is willing"
+        speaker = speaker_of(token)
+        if speaker is not None and speaker.i != token.i and speaker.pos_ != "PRON":
+            return resolve_np(speaker, ctx)
+        return ctx.last_person if token.lower_ in PERSON_PRONOUNS else ctx.last_group
     possessor = next((c for c in token.children if c.dep_ == "poss"), None)
     if (possessor is not None and possessor.lower_ in ("his", "her") and ctx.last_person
             and ctx.last_person.country and token.lemma_ in ("country", "government", "nation")):
@@ -166,14 +187,38 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
         if head_trigger is not None:
             return head_trigger, None, f"{lemma} {verb.head.lemma_.lower()}"
     if obj is not None and lemma in LIGHT_VERBS:
-        noun = noun_trigger(obj.lemma_, obj.text)
-        if noun is not None:
-            return noun, obj, f"{lemma} {obj.lemma_.lower()}"
+        # "hold talks", and through a measure word: "gave 5 million dollars of aid"
+        nouns = [obj] + [p for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
+                         for p in c.children if p.dep_ == "pobj"]
+        for noun_token in nouns:
+            noun = noun_trigger(noun_token.lemma_, noun_token.text)
+            if noun is not None:
+                return noun, noun_token, f"{lemma} {noun_token.lemma_.lower()}"
     trig = verb_trigger(lemma, particle.lower_ if particle is not None else None,
                         obj.lemma_.lower() if obj is not None else None)
     if trig is not None:
         return trig, obj, lemma
     return None, obj, lemma
+
+
+def conditional_threat(verb: Token) -> bool:
+    """'will withdraw ... unless X' / 'if X does not ...': a conditional action is a threat."""
+    return any(c.dep_ == "advcl" and any(m.lower_ in ("unless", "if") for m in c.children
+                                         if m.dep_ == "mark") for c in verb.children)
+
+
+def must_request(verb: Token, ctx: CodingContext) -> tuple[list[ActorRef], list[ActorRef]] | None:
+    """'X said Y must do Z' is a REQUEST by X of Y (whatever Z is)."""
+    auxes = {c.lower_ for c in verb.children if c.dep_ == "aux"}
+    if not auxes & {"must", "should"}:
+        return None
+    speaker = speaker_of(verb)
+    if speaker is None:
+        return None
+    sources = actors_of(speaker, ctx)
+    subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS), None)
+    targets = actors_of(subject, ctx)
+    return (sources, targets) if sources else None
 
 
 def governing_chain(verb: Token) -> list[Token]:
@@ -200,6 +245,8 @@ def modality(verb: Token) -> tuple[bool, bool, bool, Token | None]:
             future = True
         else:
             hypothetical = True
+    if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ" and verb.head.lower_ in WILLINGNESS:
+        future = True  # "is ready to withdraw", "is willing to meet"
     refusal = None
     for gov in governing_chain(verb)[:2]:
         gov_auxes = {c.lower_ for c in gov.children if c.dep_ in ("aux", "auxpass")}
@@ -221,9 +268,6 @@ def _event_id(doc_id: str, sent_start: int, token_i: int, event_type: str) -> st
 
 
 def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[Event]:
-    doc = ctx.doc
-    sentence_start = doc.sentences[sentence_index].start
-    sentence_end = doc.sentences[sentence_index].end
     events: list[Event] = []
     for token in sent:
         if token.pos_ not in ("VERB",) and not (token.pos_ == "AUX" and token.dep_ == "ROOT"):
@@ -231,6 +275,12 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
         lemma = token.lemma_.lower()
         if lemma in SPEECH_VERBS and lemma not in ("warn", "claim", "insist", "announce"):
             _record_quote(token, sentence_index, ctx)
+            continue
+        must = must_request(token, ctx)
+        if must is not None:
+            sources, targets = must
+            events.append(_event(ctx, sent, sentence_index, token, "REQUEST", "change",
+                                 sources, targets, f"must {lemma}", (False, False, False)))
             continue
         trig, obj, trigger_text = trigger_for(token)
         if trig is None:
@@ -249,6 +299,8 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
             event_type = "REJECT"  # "did not agree" is not AGREE
         if future and event_type in COOP_FUTURE_TO_AGREE and not negated:
             event_type, mode = "AGREE", None  # PLOVER: future cooperation is an AGREE
+        elif (future or conditional_threat(token)) and event_type in CONFLICT_TYPES and not negated:
+            event_type, mode = "THREATEN", None  # PLOVER: a future conflictual act is a threat
         subject, _ = find_subject(token)
         sources = actors_of(subject, ctx)
         source_ids = {s.actor_id for s in sources}
@@ -258,20 +310,29 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
         passive = any(c.dep_ in PASSIVE_SUBJECT_DEPS for c in token.children)
         if not sources and not (passive and targets):
             continue  # an event needs someone doing it (or a passive with a known patient)
-        resolved = sum(1 for a in sources + targets if a.country)
-        confidence = round(min(0.95, 0.55 + 0.2 * bool(sources) + 0.1 * bool(targets)
-                               + 0.05 * resolved), 2)
-        events.append(Event(
-            event_id=_event_id(doc.doc_id, sentence_start, token.i, event_type),
-            doc_id=doc.doc_id, event_type=event_type, mode=mode,
-            quad_class=quad_class(event_type), intensity=intensity(event_type, mode),
-            negated=negated, future=future, hypothetical=hypothetical,
-            source=sources, target=targets, sentence=sent.text,
-            sentence_start=sentence_start, sentence_end=sentence_end,
-            trigger=trigger_text, trigger_start=token.idx,
-            trigger_depth=_depth(token, ignore_speech=True), confidence=confidence,
-            coded_by=f"rule:{trigger_text}"))
+        events.append(_event(ctx, sent, sentence_index, token, event_type, mode, sources, targets,
+                             trigger_text, (negated, future, hypothetical)))
     return events
+
+
+def _event(ctx: CodingContext, sent: Span, sentence_index: int, token: Token, event_type: str,
+           mode: str | None, sources: list[ActorRef], targets: list[ActorRef], trigger_text: str,
+           flags: tuple[bool, bool, bool]) -> Event:
+    doc = ctx.doc
+    sentence = doc.sentences[sentence_index]
+    resolved = sum(1 for a in sources + targets if a.country)
+    confidence = round(min(0.95, 0.55 + 0.2 * bool(sources) + 0.1 * bool(targets) + 0.05 * resolved), 2)
+    negated, future, hypothetical = flags
+    return Event(
+        event_id=_event_id(doc.doc_id, sentence.start, token.i, event_type),
+        doc_id=doc.doc_id, event_type=event_type, mode=mode,
+        quad_class=quad_class(event_type), intensity=intensity(event_type, mode),
+        negated=negated, future=future, hypothetical=hypothetical,
+        source=sources, target=targets, sentence=sent.text,
+        sentence_start=sentence.start, sentence_end=sentence.end,
+        trigger=trigger_text, trigger_start=token.idx,
+        trigger_depth=_depth(token, ignore_speech=True), confidence=confidence,
+        coded_by=f"rule:{trigger_text}")
 
 
 def _depth(token: Token, ignore_speech: bool = False) -> int:
@@ -312,13 +373,16 @@ def _quoted_text(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def update_last_person(sent: Span, ctx: CodingContext) -> None:
-    """Track the most recent person for resolving 'he'/'she' in later sentences."""
+def update_antecedents(sent: Span, ctx: CodingContext) -> None:
+    """Track the last person and the last state/organisation for later pronouns."""
     for ent in sent.ents:
         if ent.label_ == "PERSON":
-            ref = resolve_phrase(ent.text, ctx.registry.kb, ctx.registry, ctx.doc.published,
-                                 is_person=True)
-            ctx.last_person = ref
+            ctx.last_person = resolve_phrase(ent.text, ctx.registry.kb, ctx.registry,
+                                             ctx.doc.published, is_person=True)
+        elif ent.label_ in ("GPE", "ORG") and ent.root.dep_ in SUBJECT_DEPS:
+            ref = resolve_phrase(ent.text, ctx.registry.kb, ctx.registry, ctx.doc.published)
+            if ref.country:
+                ctx.last_group = ref
 
 
 def code_document(parsed: Doc, doc: Document, registry: ActorRegistry) -> list[Event]:
@@ -332,5 +396,5 @@ def code_document(parsed: Doc, doc: Document, registry: ActorRegistry) -> list[E
             continue
         # pronouns refer back: resolve with the people named before this sentence
         doc.events.extend(code_sentence(span, index, ctx))
-        update_last_person(span, ctx)
+        update_antecedents(span, ctx)
     return doc.events
