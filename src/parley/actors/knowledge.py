@@ -19,6 +19,10 @@ import yaml
 from parley.model import Actor
 
 USER_FILE_ENV = "PARLEY_ACTORS"
+GENERIC_ROLE_WORDS = {"leader", "leaders", "official", "officials", "head", "chief", "spokesman",
+                      "spokeswoman", "spokesperson", "member", "members", "representative",
+                      "authorities", "authority", "men", "man", "people", "group"}
+FORMER_RE = re.compile(r"\b(?:former|retired|ex-|erstwhile|one-time)", re.I)
 # Capitalised head nouns that make a place name part of an organisation's name.
 ORG_HEAD_WORDS = {
     "University", "College", "Institute", "Institution", "School", "Street", "Tech", "Times",
@@ -64,6 +68,7 @@ class KnowledgeBase:
     sector_words: dict[str, str] = field(default_factory=dict)  # "troops" -> MIL
     people: dict[str, Person] = field(default_factory=dict)  # alias -> person
     country_names: dict[str, str] = field(default_factory=dict)  # ISO3 -> display name
+    region_parent: dict[str, str] = field(default_factory=dict)  # SOS -> GEO
     _sector_re: re.Pattern[str] | None = None
     _country_re: re.Pattern[str] | None = None
 
@@ -101,12 +106,23 @@ class KnowledgeBase:
         return self._country_re
 
     def sector_of(self, text: str) -> str | None:
-        """The sector of the head-most sector word in a phrase (the rightmost one)."""
+        """The sector of the head-most sector word in a phrase (the rightmost one), unless that
+        word is generic ("leader", "official") and a more specific one precedes it; former
+        office-holders are elites (ELI)."""
         matches = list(self.sector_regex().finditer(text))
         if not matches:
             return None
         # "Foreign Ministry official" -> GOV, "Russian troops" -> MIL: the last word is the head
-        return self.sector_words[matches[-1].group(1).lower()]
+        words = [m.group(1).lower() for m in matches]
+        chosen = words[-1]
+        if chosen in GENERIC_ROLE_WORDS:
+            specific = [w for w in words[:-1] if w not in GENERIC_ROLE_WORDS]
+            if specific:
+                chosen = specific[-1]  # "rebel leader" -> REB, "army official" -> MIL
+        sector = self.sector_words[chosen]
+        if sector in ("GOV", "MIL", "LEG") and FORMER_RE.search(text):
+            return "ELI"
+        return sector
 
     def countries_in(self, text: str) -> list[tuple[str, int, int]]:
         """(code, start, end) of every state/IGO/region/demonym named inside a phrase."""
@@ -179,6 +195,8 @@ def apply_knowledge(kb: KnowledgeBase, data: dict[str, Any]) -> None:
     for code, info in (data.get("regions") or {}).items():
         actor = Actor(actor_id=code, name=info["name"], country=code, sector="PRE", kind="region")
         kb.country_names[code] = info["name"]
+        if info.get("parent"):
+            kb.region_parent[code] = info["parent"]
         for form in info.get("aliases", []) + [info["name"]]:
             if form[0].isupper() and form.endswith(("ian", "ians", "az", "ot", "ots", "i")):
                 kb.demonyms[form] = code

@@ -160,11 +160,12 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
     countries = kb.countries_in(text)
     sector = kb.sector_of(text)
     if countries:
-        code = countries[0][0]
-        if sector is None:
+        code, start, end = countries[0]
+        if sector is None and _only_the_name(text, start, end):
+            # "Russia", "Moscow", "the Russians": the state (or IGO / breakaway region) itself
             sector = "IGO" if code in _igo_codes(kb) else ("PRE" if code in _region_codes(kb)
                                                          else "GOV")
-        actor_id = code if sector in ("GOV", "IGO", "PRE") else f"{code}:{sector}"
+        actor_id = code if sector in ("GOV", "IGO", "PRE") else f"{code}:{sector or 'UNK'}"
         return ActorRef(text=text, actor_id=actor_id, name=kb.country_names.get(code, code),
                         country=code, sector=sector)
     if is_person:
@@ -174,6 +175,13 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
         return ActorRef(text=text, actor_id=f"sector:{sector}", name=None, country=None,
                         sector=sector)
     return ActorRef(text=text, actor_id=None, name=None, country=None, sector=None)
+
+
+def _only_the_name(text: str, start: int, end: int) -> bool:
+    rest = (text[:start] + " " + text[end:]).lower()
+    rest = re.sub(r"\b(?:the|of|and|'s|’s|government|state|country|nation|side|authorities|"
+                  r"officials?|leadership|administration|regime)\b", " ", rest)
+    return not re.search(r"[a-z]{3,}", rest)
 
 
 def _person_inside(text: str, registry: ActorRegistry) -> Person | None:

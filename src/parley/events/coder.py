@@ -158,13 +158,17 @@ def find_targets(verb: Token, obj: Token | None, ctx: CodingContext,
         for child in holder.children:
             if child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
                 candidates.extend(c for c in child.children if c.dep_ == "pobj")
-    for child in verb.children:
-        if child.dep_ == "xcomp":
-            candidates.extend(c for c in child.children if c.dep_ in ("dobj", "dative"))
     for cand in candidates:
         refs = [r for r in actors_of(cand, ctx) if r.actor_id not in source_ids]
         if refs:
             return refs
+    # "agreed to help Georgia": the object of the complement, when it is a named actor
+    for child in verb.children:
+        if child.dep_ == "xcomp":
+            for obj in (c for c in child.children if c.dep_ in ("dobj", "dative")):
+                refs = [r for r in actors_of(obj, ctx) if r.actor_id not in source_ids and r.country]
+                if refs:
+                    return refs
     # nothing direct: the first actor named inside the object phrases ("an embargo on arms
     # supplies to Georgia")
     for cand in candidates:

@@ -1,0 +1,108 @@
+"""`parley eval actors`: country and sector of actor phrases.
+
+Two sets: the NGEC actor-resolution expectations (a phrase, sometimes a date, and the
+expected country / sector codes) and the actor spans of the PLOVER gold sentences. NGEC's
+Wikipedia-title checks are out of scope (Parley has no Wikipedia index) and are not scored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from parley.actors import ActorRegistry, load_knowledge, resolve_phrase
+from parley.evaluation.events import CAMEO_TO_ISO3, PLOVER_GOLD, Figure
+from parley.evaluation.metrics import default_data
+from parley.model import ActorRef
+
+NGEC_EXPECTATIONS = "actors/ngec_actor_resolution_expectations.jsonl"
+SCORED_METHODS = {"agent_to_code", "short_text_to_agent", "search_nat"}
+# NGEC writes the EU as EUR and UN bodies as UNO; PLOVER writes any IGO as IGO.
+IGO_ALIASES = {"EU": {"EUR", "IGO"}, "UN": {"UNO", "IGO"}, "WHO": {"UNO", "IGO"},
+               "UNHCR": {"UNO", "IGO"}, "IAEA": {"UNO", "IGO"}}
+
+
+def _looks_like_name(text: str) -> bool:
+    words = [w for w in re.findall(r"[\w'’.-]+", text) if w.lower() not in ("the", "of")]
+    return 1 <= len(words) <= 5 and all(w[0].isupper() for w in words)
+
+
+def country_matches(ref: ActorRef, expected: str) -> bool:
+    """NGEC codes a breakaway region by its parent state; Parley gives it its own code."""
+    got = ref.country or ""
+    parent = load_knowledge().region_parent.get(got)
+    if parent is not None:
+        return expected in (got, parent)
+    if ref.sector == "IGO" or (got and len(got) != 3):
+        return expected in IGO_ALIASES.get(got, {"IGO"})
+    return CAMEO_TO_ISO3.get(expected, expected) == got
+
+
+def _day(args: list[str]) -> str | None:
+    if len(args) > 2 and re.match(r"\d{4}-\d\d-\d\d$", args[2] or ""):
+        return str(args[2])
+    return None
+
+
+def eval_ngec(path: Path) -> list[Figure]:
+    kb = load_knowledge()
+    registry = ActorRegistry(kb)
+    country_hits = country_total = sector_hits = sector_total = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        if item["method"] not in SCORED_METHODS:
+            continue
+        text = item["args"][0]
+        expected = item["expected"]
+        ref = resolve_phrase(text, kb, registry, _day(item["args"]), is_person=_looks_like_name(text))
+        want_country = expected.get("country", expected.get("0"))
+        if want_country is not None:
+            country_total += 1
+            country_hits += country_matches(ref, want_country) if want_country else ref.country is None
+        elif "country [NotEq]" in expected:
+            country_total += 1
+            country_hits += ref.country != expected["country [NotEq]"]
+        want_sector = expected.get("code_1")
+        if want_sector:
+            sector_total += 1
+            sector_hits += ref.sector == want_sector
+    return [Figure("ngec_country_accuracy", country_hits / country_total if country_total else 0.0),
+            Figure("ngec_sector_accuracy", sector_hits / sector_total if sector_total else 0.0),
+            Figure("ngec_items_scored", float(country_total))]
+
+
+def eval_plover_actors(path: Path) -> list[Figure]:
+    kb = load_knowledge()
+    registry = ActorRegistry(kb)
+    country_hits = country_total = sector_hits = sector_total = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        for actor in row["actor"] + row["recipient"]:
+            code = actor.get("country_or_code")
+            ref = resolve_phrase(actor["text"], kb, registry, is_person=_looks_like_name(actor["text"]))
+            if code and code not in ("***", "NGO"):
+                country_total += 1
+                country_hits += country_matches(ref, code)
+            sector = (actor.get("sector") or "")[:3]
+            if sector and sector != "***":
+                sector_total += 1
+                sector_hits += ref.sector == sector
+    return [Figure("plover_actor_country_accuracy", country_hits / country_total if country_total else 0.0),
+            Figure("plover_actor_sector_accuracy", sector_hits / sector_total if sector_total else 0.0)]
+
+
+def run(data: Path | None = None, dataset: str = "all") -> list[Figure]:
+    plan = {"ngec": (NGEC_EXPECTATIONS, eval_ngec), "plover": (PLOVER_GOLD, eval_plover_actors)}
+    chosen = plan if dataset == "all" else {dataset: plan[dataset]}
+    figures: list[Figure] = []
+    for default, scorer in chosen.values():
+        path = data if data is not None else default_data(default)
+        if not path.exists():
+            raise FileNotFoundError(f"evaluation data not found: {path}")
+        figures.extend(scorer(path))
+    return figures
