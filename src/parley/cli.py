@@ -217,6 +217,64 @@ def search(text: str, db: DbOption = Path(DEFAULT_DB), limit: int = 10) -> None:
         console.print(f"{h['score']:.2f}  {h['doc_id']}  {h['title'] or ''}")
 
 
+train_app = typer.Typer(help="Train the project's models from public data.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+DataOption = Annotated[Path | None, typer.Option("--data", help="Score another file of the same format.")]
+
+
+def print_figures(figures: list[Any]) -> None:
+    """Figures last, one per line (the contract of every `parley eval`)."""
+    for figure in figures:
+        console.print(figure.line(), highlight=False)
+
+
+def _run_eval(module: str, data: Path | None, dataset: str) -> None:
+    import importlib
+
+    if data is not None and not data.exists():
+        fail(f"evaluation data not found: {data}")
+    evaluation = importlib.import_module(f"parley.evaluation.{module}")
+    try:
+        figures = evaluation.run(data, dataset)
+    except FileNotFoundError as err:
+        fail(str(err))
+    except KeyError:
+        fail(f"unknown data set {dataset!r}")
+    print_figures(figures)
+
+
+@eval_app.command("events")
+def eval_events(data: DataOption = None,
+                dataset: Annotated[str, typer.Option(help="plover, conflibert, case2021 or all.")] = "all") -> None:
+    """PLOVER type accuracy/macro-F1 and actor countries; ConfliBERT penta-class; CASE 2021."""
+    _run_eval("events", data, dataset)
+
+
+@eval_app.command("actors")
+def eval_actors(data: DataOption = None,
+                dataset: Annotated[str, typer.Option(help="ngec, plover or all.")] = "all") -> None:
+    """Country and sector accuracy of actor phrases (NGEC expectations, PLOVER gold actors)."""
+    _run_eval("actors", data, dataset)
+
+
+@train_app.command("events")
+def train_events(data: DataOption = None,
+                 codebook: Annotated[Path | None, typer.Option(help="PLOVER structured codebook CSV.")] = None,
+                 out: Annotated[Path | None, typer.Option(help="Where to write the model.")] = None) -> None:
+    """Train the sentence classifier (MiniLM embeddings + logistic regression)."""
+    from parley.evaluation.metrics import default_data
+    from parley.events.classifier import EventClassifier, load_training_data
+
+    stories = data or default_data("events/ngec_gpt_synthetic_events_2023-10-19.csv")
+    book = codebook or default_data("ontology/ngec2025_PLOVER_structured_codebook.csv")
+    if not stories.exists():
+        fail(f"training data not found: {stories}")
+    texts, labels = load_training_data(stories, book)
+    err_console.print(f"training on {len(texts)} examples ({len(set(labels))} event types)...")
+    path = EventClassifier.train(texts, labels).save(out)
+    console.print(f"wrote {path}")
+
+
 def main() -> None:
     try:
         app()

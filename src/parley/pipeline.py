@@ -16,6 +16,7 @@ from parley.actors import ActorRegistry, annotate_mentions, learn_roles, load_kn
 from parley.clean import clean_document
 from parley.dedup import assign_stories
 from parley.events import code_document
+from parley.events.classifier import EventClassifier, default_classifier
 from parley.ingest import IngestProblem, ingest_paths
 from parley.model import Document
 from parley.nlp import load_nlp, parse
@@ -49,10 +50,15 @@ def _entities(parsed: Doc) -> tuple[list[tuple[str, int, int]], list[tuple[str, 
 
 
 def process_documents(docs: list[Document], registry: ActorRegistry | None = None,
-                      progress: Progress | None = None, clean: bool = True) -> list[Document]:
+                      progress: Progress | None = None, clean: bool = True,
+                      classifier: EventClassifier | None | bool = True) -> list[Document]:
     """Run every stage after ingest on docs (in place); returns the docs that have text.
     clean=False codes doc.text (or doc.raw) as it is, for text that is already clean."""
     registry = registry or ActorRegistry(load_knowledge())
+    if classifier is True:
+        classifier = default_classifier()  # None when no model has been trained
+    elif classifier is False:
+        classifier = None
     kept: list[Document] = []
     for i, doc in enumerate(docs):
         if clean:
@@ -75,7 +81,7 @@ def process_documents(docs: list[Document], registry: ActorRegistry | None = Non
         learn_roles(p, doc, registry)
     for i, (doc, p) in enumerate(zip(kept, parsed, strict=False)):
         annotate_mentions(p, doc, registry)
-        code_document(p, doc, registry)
+        code_document(p, doc, registry, classifier)
         times, places = _entities(p)
         date_events(doc, times)
         locate_events(doc, places)

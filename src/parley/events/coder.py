@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from parley.actors.resolve import ActorRegistry, resolve_phrase
+from parley.events.classifier import MODEL_NAME, EventClassifier
 from parley.events.lexicon import (
     FUTURE_MARKERS,
     HYPOTHETICAL_MARKERS,
@@ -389,16 +390,57 @@ def update_antecedents(sent: Span, ctx: CodingContext) -> None:
                 ctx.last_group = ref
 
 
-def code_document(parsed: Doc, doc: Document, registry: ActorRegistry) -> list[Event]:
-    """Code every sentence of a parsed document; sets doc.events and doc.quotes."""
+MODEL_THRESHOLD = 0.5  # the classifier codes a sentence only when it is at least this sure
+
+
+def code_document(parsed: Doc, doc: Document, registry: ActorRegistry,
+                  classifier: EventClassifier | None = None) -> list[Event]:
+    """Code every sentence of a parsed document; sets doc.events and doc.quotes.
+    Sentences no rule codes go to the classifier, when one is given."""
     ctx = CodingContext(doc=doc, registry=registry)
     doc.events = []
     doc.quotes = []
     spans = [parsed.char_span(s.start, s.end, alignment_mode="expand") for s in doc.sentences]
+    uncoded: list[tuple[int, Span, ActorRef | None, ActorRef | None]] = []
     for index, span in enumerate(spans):
         if span is None:
             continue
         # pronouns refer back: resolve with the people named before this sentence
-        doc.events.extend(code_sentence(span, index, ctx))
+        found = code_sentence(span, index, ctx)
+        doc.events.extend(found)
+        if not found:
+            uncoded.append((index, span, ctx.last_person, ctx.last_group))
         update_antecedents(span, ctx)
+    if classifier is not None and uncoded:
+        predictions = classifier.predict([span.text for _, span, _, _ in uncoded])
+        for (index, span, person, group), (event_type, prob) in zip(uncoded, predictions, strict=True):
+            if prob >= MODEL_THRESHOLD:
+                ctx.last_person, ctx.last_group = person, group
+                event = _model_event(ctx, span, index, event_type, prob)
+                if event is not None:
+                    doc.events.append(event)
+        doc.events.sort(key=lambda e: (e.sentence_start, e.trigger_start))
     return doc.events
+
+
+def _model_event(ctx: CodingContext, sent: Span, index: int, event_type: str,
+                 prob: float) -> Event | None:
+    """An event for a sentence the classifier typed: actors from the main verb's arguments."""
+    root = sent.root
+    while root.lemma_.lower() in SPEECH_VERBS:
+        comp = next((c for c in root.children if c.dep_ in ("ccomp", "xcomp")), None)
+        if comp is None:
+            break
+        root = comp
+    subject, _ = find_subject(root)
+    sources = actors_of(subject, ctx)
+    obj = next((c for c in root.children if c.dep_ in ("dobj", "obj")), None)
+    targets = find_targets(root, obj, ctx, {s.actor_id for s in sources})
+    if not sources:
+        return None
+    negated, future, hypothetical, _ = modality(root)
+    event = _event(ctx, sent, index, root, event_type, None, sources, targets, root.lemma_.lower(),
+                   (negated, future, hypothetical))
+    event.coded_by = f"model:{MODEL_NAME}"
+    event.confidence = round(prob, 3)
+    return event
