@@ -107,7 +107,7 @@ def is_date_line(line: str) -> bool:
         rest = pattern.sub(" ", rest)
     rest = _TIME_RE.sub(" ", rest)
     rest = _DATE_NOISE_RE.sub(" ", rest)
-    return len(re.sub(r"[^A-Za-z]", "", rest)) <= 3
+    return len(re.sub(r"[\W\d_]", "", rest)) <= 3
 
 
 def is_ui_run(line: str) -> bool:
@@ -129,15 +129,22 @@ def is_chrome(line: str) -> bool:
     stripped = line.strip(" •·|>-–—:\t").lower()
     if not stripped:
         return True
-    if not re.search(r"[A-Za-z]{2}", stripped):
+    if not re.search(r"[^\W\d_]{2}", stripped):
         return True  # counters such as "0 : 0", bare numbers, separators
     parts = [p.strip() for p in re.split(r"[|•·/]", stripped) if p.strip()]
     return bool(parts) and all(p in CHROME_WORDS for p in parts)
 
 
+SENTENCE_END_RE = re.compile(r"[.!?\"”’»。！？…)]$")
+# Scripts written without spaces between words: judge by characters, not words.
+UNSPACED_SCRIPT_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+
+
 def is_prose(line: str) -> bool:
     words = line.split()
-    return len(words) >= 8 or (len(words) >= 4 and bool(re.search(r"[.!?\"”’]$", line)))
+    if UNSPACED_SCRIPT_RE.search(line):
+        return len(line) >= 25 or (len(line) >= 10 and bool(SENTENCE_END_RE.search(line)))
+    return len(words) >= 8 or (len(words) >= 4 and bool(SENTENCE_END_RE.search(line)))
 
 
 def looks_like_headline(line: str) -> bool:
@@ -158,7 +165,9 @@ def split_blocks(raw: str) -> list[str]:
     return blocks
 
 
-def classify_blocks(lines: list[str]) -> list[Block]:
+def classify_blocks(lines: list[str], extracted: bool = False) -> list[Block]:
+    """Label each line. `extracted`: the lines come from an HTML extractor that already
+    removed the page layout, so headings, list items and table rows are body."""
     blocks = [Block(line) for line in lines]
     first_prose = next((i for i, b in enumerate(blocks) if is_prose(b.text) and not is_ui_run(b.text)
                         and not is_date_line(b.text) and not looks_like_headline(b.text)),
@@ -184,6 +193,8 @@ def classify_blocks(lines: list[str]) -> list[Block]:
                 if rest.kind == "body":
                     rest.kind = "junk"
             break
+        elif extracted:
+            body_seen += is_prose(text)
         elif i < first_prose and (looks_like_headline(text) or not is_prose(text)) and len(text) < 200:
             block.kind = "title"
         elif is_prose(text):
@@ -194,11 +205,13 @@ def classify_blocks(lines: list[str]) -> list[Block]:
 
 
 def drop_repeated(paragraphs: list[str], threshold: float = 92.0) -> list[str]:
-    """Keep the first of near-identical paragraphs (rails often repeat one teaser)."""
+    """Keep the first of near-identical paragraphs (rails often repeat one teaser). Short
+    paragraphs must match almost exactly: "Vote for Anna" and "Vote for Olga" both stay."""
     kept: list[str] = []
     for para in paragraphs:
+        needed = threshold if len(para) >= 200 else max(threshold, 98.0)
         if any(abs(len(para) - len(k)) < 0.2 * max(len(para), len(k)) and
-               fuzz.ratio(para, k) >= threshold for k in kept):
+               fuzz.ratio(para, k) >= needed for k in kept):
             continue
         kept.append(para)
     return kept
@@ -231,9 +244,9 @@ def split_dateline(paragraph: str) -> tuple[str | None, str | None, str]:
     return None, None, paragraph
 
 
-def clean_text(doc: Document, raw_text: str | None = None) -> Document:
-    """Fill doc.text and metadata from scraped plain text."""
-    blocks = classify_blocks(split_blocks(raw_text if raw_text is not None else doc.raw))
+def clean_text(doc: Document, raw_text: str | None = None, extracted: bool = False) -> Document:
+    """Fill doc.text and metadata from scraped plain text (or an HTML extractor's output)."""
+    blocks = classify_blocks(split_blocks(raw_text if raw_text is not None else doc.raw), extracted)
     titles = [b.text for b in blocks if b.kind == "title"]
     if doc.title is None and titles:
         doc.title = max(titles, key=len) if len(titles) > 1 else titles[0]
@@ -258,10 +271,10 @@ def clean_text(doc: Document, raw_text: str | None = None) -> Document:
                 doc.author = credited_author(block.text)
     paragraphs = drop_repeated([b.text for b in blocks if b.kind == "body"])
     if paragraphs:
-        place, agency, rest = split_dateline(paragraphs[0])
+        # the dateline stays in the text (it is part of the article); we only record it
+        place, agency, _rest = split_dateline(paragraphs[0])
         if place:
             doc.dateline = place
-            paragraphs[0] = rest
             if agency and doc.source is None:
                 doc.source = find_agency(agency) or agency
     if doc.published is None:
@@ -287,7 +300,7 @@ def clean_html(doc: Document) -> Document:
 
     try:
         result = trafilatura.bare_extraction(doc.raw, with_metadata=True, include_comments=False,
-                                             include_tables=False, url=doc.url)
+                                             url=doc.url)
     except Exception as err:  # trafilatura raises many kinds on broken markup
         doc.warnings.append(f"HTML extraction failed ({type(err).__name__}); using tag-stripped text")
         result = None
@@ -308,7 +321,7 @@ def clean_html(doc: Document) -> Document:
     if doc.published is None and data.get("date"):
         doc.published, doc.published_precision = str(data["date"])[:10], "day"
     title = doc.title
-    clean_text(doc, text)
+    clean_text(doc, text, extracted=bool(data.get("text")))
     if title and doc.text.startswith(title):
         doc.text = doc.text[len(title):].lstrip()
     return doc

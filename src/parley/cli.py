@@ -257,6 +257,12 @@ def eval_actors(data: DataOption = None,
     _run_eval("actors", data, dataset)
 
 
+@eval_app.command("clean")
+def eval_clean(data: DataOption = None) -> None:
+    """Scrapinghub article-extraction benchmark: Parley vs trafilatura (F1, P, R, accuracy, ms/doc)."""
+    _run_eval("clean", data, "all")
+
+
 @train_app.command("events")
 def train_events(data: DataOption = None,
                  codebook: Annotated[Path | None, typer.Option(help="PLOVER structured codebook CSV.")] = None,
