@@ -17,9 +17,10 @@ ANCHOR = date(2008, 8, 28)  # a Thursday
     ("last week", "2008-W34", "week"),
     ("earlier this month", "2008-08", "month"),
     ("next month", "2008-09", "month"),
-    ("December 17-18", "2008-12-17", "day"),
+    ("next December", "2008-12", "month"),
+    ("December 17-18", "2007-12-17", "day"),
     ("Tuesday and Wednesday", "2008-08-26", "day"),
-    ("October 15", "2008-10-15", "day"),
+    ("October 15", "2007-10-15", "day"),  # past by default: the latest October 15
     ("yesterday", "2008-08-27", "day"),
     ("November 20, 2010", "2010-11-20", "day"),
     ("4 Sep, 2008", "2008-09-04", "day"),
@@ -33,8 +34,10 @@ def test_resolve(text, value, precision):
     assert got is not None and (got.value, got.precision) == (value, precision)
 
 
-def test_weekday_in_future_sentence_looks_forward():
+def test_future_sentence_looks_forward():
     assert resolve("Friday", ANCHOR, future=True).value == "2008-08-29"
+    assert resolve("December 17-18", ANCHOR, future=True).value == "2008-12-17"
+    assert resolve("October 15", ANCHOR, future=True).value == "2008-10-15"
 
 
 def test_relative_needs_an_anchor():

@@ -263,6 +263,12 @@ def eval_clean(data: DataOption = None) -> None:
     _run_eval("clean", data, "all")
 
 
+@eval_app.command("time")
+def eval_time(data: DataOption = None) -> None:
+    """TempEval-3 style value F1 of normalised time expressions on TimeBank/AQUAINT."""
+    _run_eval("time", data, "all")
+
+
 @train_app.command("events")
 def train_events(data: DataOption = None,
                  codebook: Annotated[Path | None, typer.Option(help="PLOVER structured codebook CSV.")] = None,

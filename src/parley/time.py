@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from parley.model import Document, Event
 
@@ -57,11 +58,15 @@ def _weekday(anchor: date, weekday: int, direction: str) -> date:
 
 
 def _year_for_month(anchor: date, month: int, direction: str | None) -> int:
+    """Year of a month named without one: 'last'/past -> the latest occurrence up to the
+    publication month, 'next'/future -> the next one from it."""
     if direction == "last":
         return anchor.year if month < anchor.month else anchor.year - 1
     if direction == "next":
         return anchor.year if month > anchor.month else anchor.year + 1
-    return anchor.year
+    if direction == "future":
+        return anchor.year if month >= anchor.month else anchor.year + 1
+    return anchor.year if month <= anchor.month else anchor.year - 1
 
 
 def resolve(text: str, anchor: date | None, future: bool = False) -> TimeValue | None:
@@ -106,7 +111,7 @@ def resolve(text: str, anchor: date | None, future: bool = False) -> TimeValue |
         month = _month(m.group(2))
         direction = {"last": "last", "past": "last", "previous": "last", "next": "next",
                      "coming": "next"}.get(m.group(1) or "")
-        year = _year_for_month(anchor, month, direction)
+        year = _year_for_month(anchor, month, direction or ("future" if future else None))
         if m.group(3):
             try:
                 return TimeValue(date(year, month, int(m.group(3))).isoformat(), "day", raw)
@@ -171,3 +176,134 @@ def _date_event(event: Event, anchor: date | None, ents: list[tuple[str, int, in
         event.date_text = None
     else:
         event.date, event.date_precision = None, "none"
+
+
+# ---- TIMEX3 normalisation (TimeBank conventions) ---------------------------------------
+_UNITS = {"second": "TS", "minute": "TM", "hour": "TH", "day": "D", "week": "W", "month": "M",
+          "year": "Y", "decade": "DE", "century": "CE", "quarter": "Q"}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_MORE_NUMBERS = {"thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+                 "eighteen": 18, "nineteen": 19, "couple": 2, "half": 0}
+_VAGUE = {"several", "few", "many", "some", "recent", "coming", "the", "past", "next", "last"}
+_SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+_PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI"}
+PRESENT_WORDS = {"now", "currently", "at present", "at the moment", "present", "the present",
+                 "nowadays", "these days", "right now", "today's"}
+PAST_WORDS = {"the past", "recently", "previously", "formerly", "once", "earlier", "before",
+              "in the past", "lately", "recent days", "recent weeks", "the time", "then"}
+FUTURE_WORDS = {"the future", "future", "one day", "someday", "soon", "coming months",
+                "coming years", "in the future", "later", "the coming months", "the coming years"}
+
+
+def parse_number(words: str) -> int | None:
+    """'twenty four' -> 24, '10' -> 10, 'a' -> 1; None when not a number."""
+    words = words.lower().replace("-", " ").strip()
+    if words.isdigit():
+        return int(words)
+    total = 0
+    found = False
+    for word in words.split():
+        if word in _NUMBER_WORDS:
+            total += _NUMBER_WORDS[word]
+        elif word in _MORE_NUMBERS:
+            total += _MORE_NUMBERS[word]
+        elif word in _TENS:
+            total += _TENS[word]
+        else:
+            return None
+        found = True
+    return total if found else None
+
+
+def _duration(amount: str | None, unit: str) -> str:
+    code = _UNITS[unit]
+    n = parse_number(amount) if amount else 1
+    n_text = "X" if n is None or n == 0 else str(n)
+    if code.startswith("T"):
+        return f"PT{n_text}{code[1]}"
+    return f"P{n_text}{code}"
+
+
+def resolve_timex(text: str, anchor: date | None, future: bool = False) -> str | None:
+    """A TIMEX3 value for a time expression: dates, weeks, quarters, seasons, decades,
+    durations, parts of day and the PRESENT/PAST/FUTURE_REF placeholders."""
+    t = re.sub(r"\s+", " ", text.lower().strip(" .,"))
+    t = re.sub(r"^(?:about|around|nearly|almost|some|over|more than|less than|at least|"
+               r"no more than|just|only|roughly|within|up to)\s+", "", t)
+    if t in PRESENT_WORDS:
+        return "PRESENT_REF"
+    if t in PAST_WORDS:
+        return "PAST_REF"
+    if t in FUTURE_WORDS:
+        return "FUTURE_REF"
+    if t in ("today", "this day") and anchor:
+        return anchor.isoformat()
+    m = re.fullmatch(r"(?:the )?(?:(early|mid|late) ?-?)?(?:the )?((?:19|20)?\d)0'?s", t)
+    if m:
+        digits = m.group(2)
+        return ("19" + digits if len(digits) == 1 else digits)[:3]
+    m = re.fullmatch(r"(?:the )?(first|second|third|fourth)[ -]quarter", t)
+    if m and anchor:
+        return f"{anchor.year}-Q{_ORDINALS[m.group(1)]}"
+    m = re.fullmatch(r"(?:(this|last|next|the) )?(?:early |late )?(spring|summer|fall|autumn|winter)", t)
+    if m and anchor:
+        year = anchor.year - (1 if m.group(1) == "last" else 0) + (1 if m.group(1) == "next" else 0)
+        return f"{year}-{_SEASONS[m.group(2)]}"
+    if t in ("the weekend", "this weekend", "weekend") and anchor:
+        iso = anchor.isocalendar()
+        return f"{iso[0]}-W{iso[1]:02d}-WE"
+    m = re.fullmatch(rf"(?:(this|last|yesterday|tomorrow|the)\s+)?(?:({'|'.join(WEEKDAYS)})\s+)?"
+                     r"(morning|afternoon|evening|night|tonight)", t)
+    if m and anchor and (m.group(1) in ("this", "last", "yesterday", "tomorrow") or m.group(2)):
+        base = resolve(m.group(2), anchor) if m.group(2) else None
+        day = date.fromisoformat(base.value) if base else anchor
+        if m.group(1) in ("last", "yesterday"):
+            day = day - timedelta(days=1)
+        elif m.group(1) == "tomorrow":
+            day = day + timedelta(days=1)
+        return f"{day.isoformat()}T{_PARTS_OF_DAY[m.group(3)]}"
+    m = re.fullmatch(r"(?:the )?(?:(past|last|next|coming|first|previous|recent) )?"
+                     r"([\w -]+?)?[ -]?(second|minute|hour|day|week|month|year|decade|quarter)s?"
+                     r"(?:[ -](?:old|long))?", t)
+    if m and m.group(3) != "quarter":
+        amount = (m.group(2) or "").strip()
+        qualifier = m.group(1)
+        amount = re.sub(r"^(?:a|an)\s+(couple|few)\s+of$", r"\1", amount)
+        if amount and parse_number(amount) is None and amount not in _VAGUE:
+            amount = ""
+        if not amount and qualifier in ("last", "next", "past", "previous", "coming") and \
+                m.group(3) in ("week", "month", "year") and not t.endswith("s"):
+            value = resolve(t, anchor)
+            return value.value if value else None
+        if amount in _VAGUE or (not amount and t.endswith("s")) or qualifier == "recent":
+            return _duration(None, m.group(3)).replace("1", "X")
+        if amount or qualifier or t.startswith(("a ", "an ", "the ")) or m.group(3) == t:
+            return _duration(amount or None, m.group(3))
+    value = resolve(text, anchor, future=future)
+    if value is None:
+        return None
+    return value.value
+
+
+REF_WORDS_RE = re.compile(
+    r"\b(?:now|currently|recently|previously|formerly|nowadays|the past|the future|"
+    r"at present|in the future|in the past)\b", re.I)
+FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+FUTURE_VERBS = {"plan", "schedule", "expect", "intend", "prepare", "aim", "set", "due"}
+
+
+def points_forward(tokens: Any) -> bool:
+    """Whether the verb governing a time expression looks forward: 'will meet on Friday',
+    'is scheduled for December 17-18'."""
+    node = tokens.root
+    for _ in range(4):
+        if node.head.i == node.i:
+            break
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            auxes = {c.lower_ for c in node.children if c.dep_ in ("aux", "auxpass")}
+            return bool(auxes & FUTURE_AUX) or node.lemma_.lower() in FUTURE_VERBS or \
+                (node.dep_ == "xcomp" and node.head.lemma_.lower() in FUTURE_VERBS)
+    return False

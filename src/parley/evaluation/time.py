@@ -1,0 +1,69 @@
+"""`parley eval time`: TempEval-3 style evaluation on TimeBank/AQUAINT time expressions.
+
+Parley finds time expressions with spaCy (DATE/TIME entities) and normalises them against
+the document creation time with `parley.time.resolve_timex`. Scored as in TempEval-3:
+a system expression matches a gold one when their spans overlap (relaxed match); value
+precision/recall count matched expressions whose normalised value is identical.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from parley.evaluation.events import Figure
+from parley.evaluation.metrics import default_data, prf
+from parley.nlp import load_nlp
+from parley.time import REF_WORDS_RE, points_forward, resolve_timex
+
+TBAQ = "time/tbaq_timex.jsonl"
+
+
+def extract_timexes(text: str, dct: date | None, nlp_doc: object | None = None) -> list[tuple[int, int, str]]:
+    doc = nlp_doc if nlp_doc is not None else load_nlp()(text)
+    found = []
+    for ent in doc.ents:  # type: ignore[attr-defined]
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        value = resolve_timex(ent.text, dct, future=points_forward(ent))
+        if value is not None:
+            found.append((ent.start_char, ent.end_char, value))
+    # deictic words the NER leaves out: "now", "recently", "the past"
+    for match in REF_WORDS_RE.finditer(text):
+        if not any(s < match.end() and match.start() < e for s, e, _ in found):
+            value = resolve_timex(match.group(0), dct)
+            if value is not None:
+                found.append((match.start(), match.end(), value))
+    return found
+
+
+def run(data: Path | None = None, dataset: str = "all") -> list[Figure]:
+    path = data or default_data(TBAQ)
+    if not path.exists():
+        raise FileNotFoundError(f"evaluation data not found: {path}")
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    nlp = load_nlp()
+    span_tp = n_sys = n_gold = value_tp = 0
+    texts = [r["text"] for r in rows]
+    for row, parsed in zip(rows, nlp.pipe(texts, batch_size=8), strict=True):
+        dct = date.fromisoformat(row["dct"][:10]) if row.get("dct") else None
+        system = extract_timexes(row["text"], dct, parsed)
+        gold = [(t["start"], t["end"], t["value"]) for t in row["timexes"]]
+        n_sys += len(system)
+        n_gold += len(gold)
+        used: set[int] = set()
+        for start, end, value in system:
+            match = next((i for i, (gs, ge, _v) in enumerate(gold)
+                          if i not in used and gs < end and start < ge), None)
+            if match is None:
+                continue
+            used.add(match)
+            span_tp += 1
+            value_tp += value == gold[match][2]
+    span_p, span_r, span_f = prf(span_tp, n_sys - span_tp, n_gold - span_tp)
+    value_p, value_r, value_f = prf(value_tp, n_sys - value_tp, n_gold - value_tp)
+    return [Figure("timex_relaxed_span_precision", span_p), Figure("timex_relaxed_span_recall", span_r),
+            Figure("timex_relaxed_span_f1", span_f), Figure("timex_value_precision", value_p),
+            Figure("timex_value_recall", value_r), Figure("timex_value_f1", value_f),
+            Figure("timex_value_accuracy_on_matched", value_tp / span_tp if span_tp else 0.0)]
