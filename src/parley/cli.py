@@ -238,8 +238,11 @@ def _run_eval(module: str, data: Path | None, dataset: str) -> None:
         figures = evaluation.run(data, dataset)
     except FileNotFoundError as err:
         fail(str(err))
-    except KeyError:
-        fail(f"unknown data set {dataset!r}")
+    except KeyError as err:
+        fail(f"unknown data set {dataset!r}" if str(err).strip("'") == dataset
+             else f"data file lacks the field {err}")
+    except (ValueError, UnicodeDecodeError) as err:
+        fail(f"cannot read evaluation data: {err}")
     print_figures(figures)
 
 
@@ -267,6 +270,13 @@ def eval_clean(data: DataOption = None) -> None:
 def eval_time(data: DataOption = None) -> None:
     """TempEval-3 style value F1 of normalised time expressions on TimeBank/AQUAINT."""
     _run_eval("time", data, "all")
+
+
+@eval_app.command("places")
+def eval_places(data: DataOption = None,
+                dataset: Annotated[str, typer.Option(help="lgl, geowebnews or all.")] = "all") -> None:
+    """Geoparsing: accuracy within 161 km given gold mentions, and end-to-end F1."""
+    _run_eval("places", data, dataset)
 
 
 @train_app.command("events")

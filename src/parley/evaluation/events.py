@@ -8,12 +8,11 @@ highest trigger in the parse) is compared with the gold label.
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from parley.actors import ActorRegistry, load_knowledge
-from parley.evaluation.metrics import accuracy, default_data, macro_f1
+from parley.evaluation.metrics import accuracy, default_data, macro_f1, read_jsonl
 from parley.events.coder import main_event
 from parley.model import ActorRef, Document, Event, content_hash
 
@@ -88,7 +87,7 @@ def _gold_country(code: str | None) -> str | None:
 
 
 def eval_plover(path: Path) -> list[Figure]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = read_jsonl(path)
     coded = code_sentences([r["text"] for r in rows])
     gold = [r["event_polecat16"] for r in rows]
     pred = [predicted_type(e) for e in coded]
@@ -129,7 +128,7 @@ def penta_class(events: list[Event]) -> int:
 
 
 def eval_conflibert(path: Path) -> list[Figure]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = read_jsonl(path)
     coded = code_sentences([r["text"] for r in rows])
     gold = [str(r["penta_label"]) for r in rows]
     pred = [str(penta_class(e)) for e in coded]

@@ -47,3 +47,19 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
+
+
+def read_jsonl(path: Path) -> list[dict]:  # type: ignore[type-arg]
+    """Records of a JSONL file. Split on newlines only: str.splitlines() would also split
+    inside strings at U+2028 and similar separators that JSON leaves unescaped."""
+    import json
+
+    records = []
+    with path.open(encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, start=1):
+            if line.strip():
+                try:
+                    records.append(json.loads(line))
+                except json.JSONDecodeError as err:
+                    raise ValueError(f"{path}:{line_no}: invalid JSON ({err.msg})") from err
+    return records

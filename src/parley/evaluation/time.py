@@ -8,12 +8,11 @@ precision/recall count matched expressions whose normalised value is identical.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
 from parley.evaluation.events import Figure
-from parley.evaluation.metrics import default_data, prf
+from parley.evaluation.metrics import default_data, prf, read_jsonl
 from parley.nlp import load_nlp
 from parley.time import REF_WORDS_RE, points_forward, resolve_timex
 
@@ -42,7 +41,7 @@ def run(data: Path | None = None, dataset: str = "all") -> list[Figure]:
     path = data or default_data(TBAQ)
     if not path.exists():
         raise FileNotFoundError(f"evaluation data not found: {path}")
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = read_jsonl(path)
     nlp = load_nlp()
     span_tp = n_sys = n_gold = value_tp = 0
     texts = [r["text"] for r in rows]

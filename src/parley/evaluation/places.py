@@ -1,0 +1,83 @@
+"""`parley eval places`: geoparsing on LGL and GeoWebNews.
+
+Two figures per corpus: accuracy within 161 km (100 miles) when given the gold place
+mentions (resolution alone), and end-to-end F1 (Parley finds the places itself; a found
+place counts when it overlaps a gold mention and lies within 161 km of it). Also the share
+of gold mentions resolved to the gold GeoNames id where the gold has one.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from parley.evaluation.events import Figure
+from parley.evaluation.metrics import default_data, prf, read_jsonl
+from parley.nlp import load_nlp
+from parley.places import context_from_names, disambiguate
+
+CORPORA = {"lgl": "geo/lgl.jsonl", "geowebnews": "geo/geowebnews.jsonl"}
+KM = 161.0
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(a))
+
+
+def _gold(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return [t for t in doc["toponyms"] if t.get("lat") is not None and t.get("non_locational") != "Yes"]
+
+
+def score_corpus(name: str, path: Path) -> list[Figure]:
+    docs = read_jsonl(path)
+    nlp = load_nlp()
+    close = total = id_hits = id_total = 0
+    tp = n_sys = n_gold = 0
+    for doc, parsed in zip(docs, nlp.pipe((d["text"] for d in docs), batch_size=8), strict=True):
+        gold = _gold(doc)
+        ents = [e for e in parsed.ents if e.label_ in ("GPE", "LOC", "FAC")]
+        context = context_from_names([t["surface"] for t in gold] + [e.text for e in ents])
+        for top in gold:
+            total += 1
+            place = disambiguate(top["surface"], context)
+            if place is not None and place.lat is not None:
+                close += haversine_km(place.lat, place.lon or 0.0, top["lat"], top["lon"]) <= KM
+            if top.get("geonameid"):
+                id_total += 1
+                id_hits += place is not None and str(place.geonames_id) == str(top["geonameid"])
+        # end to end: our own mentions
+        context_e2e = context_from_names([e.text for e in ents])
+        n_gold += len(gold)
+        used: set[int] = set()
+        for ent in ents:
+            place = disambiguate(ent.text, context_e2e)
+            if place is None or place.lat is None:
+                continue
+            n_sys += 1
+            for i, top in enumerate(gold):
+                if i in used or not (top["start"] < ent.end_char and ent.start_char < top["end"]):
+                    continue
+                if haversine_km(place.lat, place.lon or 0.0, top["lat"], top["lon"]) <= KM:
+                    used.add(i)
+                    tp += 1
+                    break
+    precision, recall, f1 = prf(tp, n_sys - tp, n_gold - tp)
+    return [Figure(f"{name}_accuracy_161km_given_mentions", close / total if total else 0.0),
+            Figure(f"{name}_geonameid_exact_given_mentions", id_hits / id_total if id_total else 0.0),
+            Figure(f"{name}_e2e_precision_161km", precision), Figure(f"{name}_e2e_recall_161km", recall),
+            Figure(f"{name}_e2e_f1_161km", f1)]
+
+
+def run(data: Path | None = None, dataset: str = "all") -> list[Figure]:
+    chosen = CORPORA if dataset == "all" else {dataset: CORPORA[dataset]}
+    figures: list[Figure] = []
+    for name, default in chosen.items():
+        path = data if data is not None else default_data(default)
+        if not path.exists():
+            raise FileNotFoundError(f"evaluation data not found: {path}")
+        figures.extend(score_corpus(name if data is None else path.stem, path))
+    return figures
