@@ -15,6 +15,17 @@ from functools import lru_cache
 
 from parley.model import Document, Place
 
+# AP-style and postal abbreviations of US states, as datelines and local news write them.
+US_STATE_ABBREVIATIONS = {
+    "Ala.": "AL", "Ariz.": "AZ", "Ark.": "AR", "Calif.": "CA", "Colo.": "CO", "Conn.": "CT",
+    "Del.": "DE", "Fla.": "FL", "Ga.": "GA", "Ill.": "IL", "Ind.": "IN", "Kan.": "KS",
+    "Ky.": "KY", "La.": "LA", "Md.": "MD", "Mass.": "MA", "Mich.": "MI", "Minn.": "MN",
+    "Miss.": "MS", "Mo.": "MO", "Mont.": "MT", "Neb.": "NE", "Nev.": "NV", "N.H.": "NH",
+    "N.J.": "NJ", "N.M.": "NM", "N.Y.": "NY", "N.C.": "NC", "N.D.": "ND", "Okla.": "OK",
+    "Ore.": "OR", "Pa.": "PA", "R.I.": "RI", "S.C.": "SC", "S.D.": "SD", "Tenn.": "TN",
+    "Vt.": "VT", "Va.": "VA", "Wash.": "WA", "W.Va.": "WV", "W. Va.": "WV", "Wis.": "WI",
+    "Wyo.": "WY", "Tex.": "TX",
+}
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "around",
                   "into", "within"}
 
@@ -80,15 +91,24 @@ def load_gazetteer() -> Gazetteer:
         if actor.kind == "state" and alias.lower() not in by_name and actor.country:
             country_places = [c for c in by_name.get(kb.country_names.get(actor.country, "").lower(), [])
                               if c.place.feature == "country"]
-            if country_places and not alias.isupper():
+            if country_places:
                 by_name[alias.lower()].append(country_places[0])
+    # nationality adjectives locate their country too ("Sudanese officials")
+    for demonym, code in kb.demonyms.items():
+        country_places = [c for c in by_name.get(kb.country_names.get(code, "").lower(), [])
+                          if c.place.feature == "country"]
+        if country_places and demonym.lower() not in by_name:
+            by_name[demonym.lower()].append(country_places[0])
     for state in gc.get_us_states().values():
         found = state_sums.get(state["code"])
         lat, lon = (found[0] / found[2], found[1] / found[2]) if found and found[2] else (None, None)
         place = Place(name=state["name"], country="USA", lat=lat, lon=lon,
                       geonames_id=state["geonameid"], feature="region")
-        by_name[state["name"].lower()].append(Candidate(place, int((found or [0, 0, 0])[2]),
-                                                        state["code"]))
+        candidate = Candidate(place, int((found or [0, 0, 0])[2]), state["code"])
+        by_name[state["name"].lower()].append(candidate)
+        for abbreviation, code in US_STATE_ABBREVIATIONS.items():
+            if code == state["code"]:
+                by_name[abbreviation.lower()].append(candidate)
     return Gazetteer(by_name=dict(by_name), iso2_to_iso3=iso2_to_iso3)
 
 
