@@ -297,6 +297,21 @@ def train_events(data: DataOption = None,
     console.print(f"wrote {path}")
 
 
+@app.command()
+def bench(paths: Annotated[list[Path] | None, typer.Argument(help="Corpus to time (default: seeds + examples).")] = None,
+          docs: Annotated[int, typer.Option(help="Repeat the corpus up to this many documents.")] = 50) -> None:
+    """Time each pipeline stage and print documents per second."""
+    from parley.bench import run_bench
+    from parley.evaluation.metrics import SHARED_DATA
+
+    chosen = paths or [p for p in (SHARED_DATA.parent / "seeds", Path("examples")) if p.exists()]
+    if not chosen:
+        fail("nothing to benchmark: give a corpus path")
+    for stage in run_bench(chosen, docs):
+        for line in stage.lines():
+            console.print(line, highlight=False)
+
+
 def main() -> None:
     try:
         app()

@@ -401,31 +401,33 @@ def code_document(parsed: Doc, doc: Document, registry: ActorRegistry,
     doc.events = []
     doc.quotes = []
     spans = [parsed.char_span(s.start, s.end, alignment_mode="expand") for s in doc.sentences]
-    uncoded: list[tuple[int, Span, ActorRef | None, ActorRef | None]] = []
+    uncoded: list[tuple[int, Span, Token, list[ActorRef], list[ActorRef]]] = []
     for index, span in enumerate(spans):
         if span is None:
             continue
         # pronouns refer back: resolve with the people named before this sentence
         found = code_sentence(span, index, ctx)
         doc.events.extend(found)
-        if not found:
-            uncoded.append((index, span, ctx.last_person, ctx.last_group))
+        if not found and classifier is not None:
+            # only sentences whose main clause has an actor as subject can become events:
+            # the classifier (the costly part) sees no others
+            arguments = _main_clause_actors(span, ctx)
+            if arguments is not None:
+                uncoded.append((index, span, *arguments))
         update_antecedents(span, ctx)
     if classifier is not None and uncoded:
-        predictions = classifier.predict([span.text for _, span, _, _ in uncoded])
-        for (index, span, person, group), (event_type, prob) in zip(uncoded, predictions, strict=True):
+        predictions = classifier.predict([item[1].text for item in uncoded])
+        for (index, span, root, sources, targets), (event_type, prob) in zip(
+                uncoded, predictions, strict=True):
             if prob >= MODEL_THRESHOLD:
-                ctx.last_person, ctx.last_group = person, group
-                event = _model_event(ctx, span, index, event_type, prob)
-                if event is not None:
-                    doc.events.append(event)
+                doc.events.append(_model_event(ctx, span, index, root, sources, targets,
+                                               event_type, prob))
         doc.events.sort(key=lambda e: (e.sentence_start, e.trigger_start))
     return doc.events
 
 
-def _model_event(ctx: CodingContext, sent: Span, index: int, event_type: str,
-                 prob: float) -> Event | None:
-    """An event for a sentence the classifier typed: actors from the main verb's arguments."""
+def _main_clause_actors(sent: Span, ctx: CodingContext) -> tuple[Token, list[ActorRef], list[ActorRef]] | None:
+    """The main verb of a sentence (under any speech verb) with its source and target actors."""
     root = sent.root
     while root.lemma_.lower() in SPEECH_VERBS:
         comp = next((c for c in root.children if c.dep_ in ("ccomp", "xcomp")), None)
@@ -434,10 +436,15 @@ def _model_event(ctx: CodingContext, sent: Span, index: int, event_type: str,
         root = comp
     subject, _ = find_subject(root)
     sources = actors_of(subject, ctx)
-    obj = next((c for c in root.children if c.dep_ in ("dobj", "obj")), None)
-    targets = find_targets(root, obj, ctx, {s.actor_id for s in sources})
     if not sources:
         return None
+    obj = next((c for c in root.children if c.dep_ in ("dobj", "obj")), None)
+    return root, sources, find_targets(root, obj, ctx, {s.actor_id for s in sources})
+
+
+def _model_event(ctx: CodingContext, sent: Span, index: int, root: Token, sources: list[ActorRef],
+                 targets: list[ActorRef], event_type: str, prob: float) -> Event:
+    """An event for a sentence the classifier typed, with the main clause's actors."""
     negated, future, hypothetical, _ = modality(root)
     event = _event(ctx, sent, index, root, event_type, None, sources, targets, root.lemma_.lower(),
                    (negated, future, hypothetical))
