@@ -35,3 +35,16 @@ def code_text(registry):
         return doc
 
     return run
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_trained_model():
+    """Tests see the rules alone unless they build a model: a model trained on this machine
+    must not change what the tests observe."""
+    import os
+
+    from parley.events.classifier import default_classifier
+
+    os.environ["PARLEY_NO_MODEL"] = "1"
+    default_classifier.cache_clear()
+    yield

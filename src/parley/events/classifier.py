@@ -61,15 +61,17 @@ def lede(text: str) -> str:
 
 def load_training_data(stories_csv: Path, codebook_csv: Path | None = None,
                        limit: int | None = None) -> tuple[list[str], list[str]]:
+    """(texts, labels); `limit` takes an evenly spaced sample (the file is sorted by label)."""
     texts: list[str] = []
     labels: list[str] = []
     with stories_csv.open(encoding="utf-8") as fh:
-        for i, row in enumerate(csv.DictReader(fh)):
-            if limit is not None and i >= limit:
-                break
-            if row.get("text") and row.get("label"):
-                texts.append(lede(row["text"]))
-                labels.append(row["label"].strip().upper())
+        rows = [r for r in csv.DictReader(fh) if r.get("text") and r.get("label")]
+    if limit is not None and limit < len(rows):
+        step = len(rows) / limit
+        rows = [rows[int(i * step)] for i in range(limit)]
+    for row in rows:
+        texts.append(lede(row["text"]))
+        labels.append(row["label"].strip().upper())
     if codebook_csv is not None and codebook_csv.exists():
         with codebook_csv.open(encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
