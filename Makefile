@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB := demo.duckdb
 
-.PHONY: install demo test lint bench eval clean
+MODEL := $(HOME)/.cache/parley/event_classifier.joblib
+STORIES := ../shared/data/events/ngec_gpt_synthetic_events_2023-10-19.csv
+
+.PHONY: install model demo test lint bench eval clean
 
 install: $(VENV)/.installed
 
@@ -14,7 +17,14 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
-demo: install
+# The event classifier is trained here from the public synthetic stories (no model hub).
+# Without that data Parley codes with its rules alone.
+model: install
+	@if [ -f "$(MODEL)" ]; then echo "event classifier: $(MODEL)"; \
+	elif [ -f "$(STORIES)" ]; then $(BIN)/parley train events; \
+	else echo "no training data at $(STORIES): rules only"; fi
+
+demo: model
 	rm -f $(DEMO_DB)
 	$(BIN)/parley run examples --db $(DEMO_DB)
 	$(BIN)/parley stats --db $(DEMO_DB)
@@ -28,8 +38,8 @@ test: install
 bench: install
 	$(BIN)/parley bench
 
-eval: install
-	$(BIN)/parley eval all
+eval: model
+	for stage in clean events actors time places; do $(BIN)/parley eval $$stage || exit 1; done
 
 clean:
 	rm -rf $(VENV) *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache $(DEMO_DB)
