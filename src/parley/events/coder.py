@@ -39,6 +39,9 @@ COOP_FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
 REFUSAL_MODE = {"CONSULT": "meet", "AID": "assist", "CONCEDE": "yield", "RETREAT": "yield",
                 "SUPPORT": "assist", "COOPERATE": "assist", "AGREE": "change"}
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
+ASPECTUAL_VERBS = {"continue", "begin", "start", "erupt", "break", "spread", "escalate",
+                   "intensify", "resume", "occur", "rage", "flare", "persist", "end", "subside"}
+NON_STATE_SECTORS = {"CVL", "OPP", "LAB", "EDU", "REL", "AGR", "REF", "NGO", None}
 GROUP_PRONOUNS = {"it", "they", "them", "we", "us"}
 WILLINGNESS = {"ready", "willing", "prepared", "determined", "eager", "set", "poised", "likely",
                "expected", "due", "about"}
@@ -181,14 +184,42 @@ def find_targets(verb: Token, obj: Token | None, ctx: CodingContext,
     return []
 
 
+def verb_lemma(verb: Token) -> str:
+    """The lemma, repaired where the statistical lemmatizer garbles a regular past form
+    ("staged" -> "stag"): prefer a form the lexicon knows."""
+    lemma = verb.lemma_.lower()
+    if lemma in LIGHT_VERBS or verb_trigger(lemma) is not None:
+        return lemma
+    text = verb.lower_
+    for candidate in (text[:-1], text[:-2], text[:-3], text) if text.endswith(("ed", "es", "ing")) \
+            else (text,):
+        if candidate in LIGHT_VERBS or verb_trigger(candidate) is not None:
+            return candidate
+    return lemma
+
+
+def noun_phrase_trigger(noun: Token) -> Trigger | None:
+    """An event noun with its compounds first ("hunger strike", "air strike"), then alone.
+    A bare plural "strikes" are military strikes; a singular "strike" is a labour strike."""
+    compounds = [c for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
+    if compounds:
+        phrase = " ".join([c.lower_ for c in compounds] + [noun.lemma_.lower()])
+        found = noun_trigger(phrase, phrase)
+        if found is not None:
+            return found
+    if noun.lemma_.lower() == "strike":
+        return ("ASSAULT", None) if noun.lower_.endswith("s") else ("PROTEST", "strike")
+    return noun_trigger(noun.lemma_, noun.text)
+
+
 def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
     """The lexicon entry for a verb (with particle and object) or its event noun."""
     particle = next((c for c in verb.children if c.dep_ in ("prt", "prep")), None)
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
-    lemma = verb.lemma_.lower()
+    lemma = verb_lemma(verb)
     if verb.dep_ == "acl" and lemma in LIGHT_VERBS:
         # "the deal struck in Corfu": the event is the noun the verb modifies
-        head_trigger = noun_trigger(verb.head.lemma_, verb.head.text)
+        head_trigger = noun_phrase_trigger(verb.head)
         if head_trigger is not None:
             return head_trigger, None, f"{lemma} {verb.head.lemma_.lower()}"
     if obj is not None and lemma in LIGHT_VERBS:
@@ -196,9 +227,16 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
         nouns = [obj] + [p for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
                          for p in c.children if p.dep_ == "pobj"]
         for noun_token in nouns:
-            noun = noun_trigger(noun_token.lemma_, noun_token.text)
+            noun = noun_phrase_trigger(noun_token)
             if noun is not None:
                 return noun, noun_token, f"{lemma} {noun_token.lemma_.lower()}"
+    if lemma in ASPECTUAL_VERBS:
+        # "Palestinian riots are continuing", "fighting broke out": the subject is the event
+        subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+        if subject is not None and subject.pos_ == "NOUN":
+            noun = noun_phrase_trigger(subject)
+            if noun is not None:
+                return noun, subject, f"{subject.lemma_.lower()} {lemma}"
     trig = verb_trigger(lemma, particle.lower_ if particle is not None else None,
                         obj.lemma_.lower() if obj is not None else None)
     if trig is not None:
@@ -307,14 +345,25 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
         elif (future or conditional_threat(token)) and event_type in CONFLICT_TYPES and not negated:
             event_type, mode = "THREATEN", None  # PLOVER: a future conflictual act is a threat
         subject, _ = find_subject(token)
-        sources = actors_of(subject, ctx)
+        event_subject = subject is not None and subject.pos_ == "NOUN" and \
+            noun_phrase_trigger(subject) is not None
+        if event_subject and subject is not None:
+            # the subject is itself an event ("Palestinian riots", "a roadside bombing"):
+            # the actors are its modifiers
+            sources = [r for c in subject.children if c.dep_ in ("amod", "compound", "poss", "nmod")
+                       for r in [resolve_np(c, ctx)] if r is not None and r.country]
+        else:
+            sources = actors_of(subject, ctx)
         source_ids = {s.actor_id for s in sources}
         targets = find_targets(token, obj, ctx, source_ids)
         if not targets and len(sources) > 1 and event_type in ("CONSULT", "AGREE", "COOPERATE"):
             targets = list(sources)  # reciprocal: "Russia and Georgia agreed"
         passive = any(c.dep_ in PASSIVE_SUBJECT_DEPS for c in token.children)
-        if not sources and not (passive and targets):
+        if not sources and not ((passive or event_subject) and targets):
             continue  # an event needs someone doing it (or a passive with a known patient)
+        if (event_type, mode) == ("COERCE", "restrict") and sources and \
+                all(s.sector in NON_STATE_SECTORS for s in sources):
+            event_type, mode = "PROTEST", "obstruct"  # civilians blocking roads protest
         events.append(_event(ctx, sent, sentence_index, token, event_type, mode, sources, targets,
                              trigger_text, (negated, future, hypothetical)))
     return events

@@ -116,8 +116,10 @@ NOUNS: dict[str, Trigger] = _expand({
     ("REJECT", None): "rejection, refusal, veto, denial, opposition",
     ("THREATEN", None): "threat, warning, ultimatum",
     ("PROTEST", "demo"): "protest, demonstration, rally, march, sit-in",
-    ("PROTEST", "strike"): "strike, walkout",
+    ("PROTEST", "riot"): "riot, riots, unrest",
+    ("PROTEST", "strike"): "general strike, labour strike, labor strike, walkout",
     ("PROTEST", "hunger"): "hunger strike",
+    ("ASSAULT", "aerial"): "air strike, airstrike, air raid, drone strike, missile strike",
     ("PROTEST", "boycott"): "boycott",
     ("SANCTION", None): "sanctions, embargo, penalty, penalties, suspension",
     ("MOBILIZE", "troops"): "deployment, mobilization, mobilisation, reinforcements, exercise, "
@@ -127,7 +129,7 @@ NOUNS: dict[str, Trigger] = _expand({
     ("COERCE", "restrict"): "ban, blockade, curfew, restrictions",
     ("ASSAULT", None): "attack, attacks, assault, offensive, invasion, clash, clashes, fighting, "
                        "war, raid, violence, shootings, shooting, abductions, bombing, shelling, "
-                       "strike, strikes, airstrike, airstrikes, massacre, counter-offensive, "
+                       "strikes, airstrikes, massacre, explosion, blast, counter-offensive, "
                        "intervention, hostilities, incursion",
 })
 
