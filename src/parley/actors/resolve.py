@@ -187,8 +187,11 @@ def _only_the_name(text: str, start: int, end: int) -> bool:
 def _person_inside(text: str, registry: ActorRegistry) -> Person | None:
     """'Lavrov', 'Foreign Minister Lavrov' or 'Sergey Lavrov's spokesman' name a known person."""
     capitalised = re.findall(r"\b[A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+)*", text)
+    kb = registry.kb
     for chunk in capitalised:
         chunk = strip_titles(chunk)
+        if any(word in kb.demonyms or word in kb.aliases for word in chunk.split()):
+            continue  # "Iraqi Kurds" names a people, not a person
         if chunk and len(chunk) > 2:
             person = next((p for p in registry.people if chunk in p.aliases), None)
             if person is None and len(chunk.split()) <= 3:

@@ -115,9 +115,30 @@ def resolve_np(token: Token, ctx: CodingContext) -> ActorRef | None:
     is_person = any(t.ent_type_ == "PERSON" for t in span) and token.ent_type_ == "PERSON"
     ref = resolve_phrase(span.text, ctx.registry.kb, ctx.registry, ctx.doc.published,
                          is_person=is_person)
+    if ref.country is None and not is_person:
+        located = _located_in(token, ctx)
+        if located is not None:
+            # "opposition groups in Zimbabwe", "rebels in the Ivory Coast"
+            ref.country, ref.name = located.country, located.name
+            ref.actor_id = f"{located.country}:{ref.sector or 'UNK'}"
     if ref.actor_id is None and ref.sector is None:
         return None
     return ref
+
+
+def _located_in(token: Token, ctx: CodingContext) -> ActorRef | None:
+    """The country of an 'in X' / 'from X' / 'based in X' attachment of a noun."""
+    for child in token.children:
+        holder = child
+        if child.dep_ == "acl" and child.lemma_ in ("base", "operate", "live"):
+            holder = next((c for c in child.children if c.dep_ == "prep"), child)
+        if holder.dep_ == "prep" and holder.lower_ in ("in", "from", "of"):
+            for pobj in (c for c in holder.children if c.dep_ == "pobj"):
+                span = noun_phrase(pobj)
+                ref = resolve_phrase(span.text, ctx.registry.kb)
+                if ref.country and ref.sector in ("GOV", "PRE", None):
+                    return ref
+    return None
 
 
 def actors_of(token: Token | None, ctx: CodingContext) -> list[ActorRef]:
