@@ -61,3 +61,12 @@ def test_no_publication_date_is_said(code_text):
 def test_historical_reference_marked(code_text):
     doc = code_text("Russian troops invaded Georgia in August 2008.", published="2015-03-01")
     assert doc.events[0].historical and doc.events[0].date == "2008-08"
+
+
+def test_without_publication_date_relative_dates_are_inferred(code_text):
+    doc = code_text("Russia and NATO reached an accord on November 20, 2010 in Lisbon. "
+                    "Russia criticized NATO on Tuesday.", published=None)
+    by_type = {e.event_type: e for e in doc.events}
+    accuse = by_type["ACCUSE"]
+    assert accuse.date == "2010-11-16" and accuse.date_inferred
+    assert not by_type["AGREE"].date_inferred and by_type["AGREE"].date == "2010-11-20"

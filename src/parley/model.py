@@ -116,6 +116,7 @@ class Event:
     date: str | None = None
     date_precision: str = "none"
     date_text: str | None = None
+    date_inferred: bool = False  # read against a date inferred from the text, not a byline
     location: Place | None = None
     story_id: str | None = None
     num_articles: int = 1

@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS events (
     quad_class VARCHAR, intensity DOUBLE, negated BOOLEAN, future BOOLEAN, hypothetical BOOLEAN,
     historical BOOLEAN, source JSON, target JSON, source_countries VARCHAR[],
     target_countries VARCHAR[], date VARCHAR, date_precision VARCHAR, date_text VARCHAR,
+    date_inferred BOOLEAN,
     location JSON, sentence VARCHAR, sentence_start INTEGER, sentence_end INTEGER,
     trigger VARCHAR, trigger_start INTEGER, trigger_depth INTEGER, confidence DOUBLE, coded_by VARCHAR, story_id VARCHAR,
     num_articles INTEGER, num_sources INTEGER);
@@ -42,6 +43,7 @@ CREATE TABLE IF NOT EXISTS people (
 EVENT_COLUMNS = [
     "event_id", "doc_id", "event_type", "mode", "quad_class", "intensity", "negated", "future",
     "hypothetical", "historical", "source", "target", "date", "date_precision", "date_text",
+    "date_inferred",
     "location", "sentence", "sentence_start", "sentence_end", "trigger", "trigger_start", "trigger_depth",
     "confidence",
     "coded_by", "story_id", "num_articles", "num_sources",

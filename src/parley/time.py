@@ -148,29 +148,49 @@ def resolve(text: str, anchor: date | None, future: bool = False) -> TimeValue |
     return None
 
 
+def inferred_anchor(ents: list[tuple[str, int, int]]) -> date | None:
+    """Without a publication date, the latest fully written date in the text bounds when it
+    was written: relative expressions can be read against it, marked as inferred."""
+    explicit = [resolve(text, None) for text, _s, _e in ents]
+    days = [date.fromisoformat(v.value) for v in explicit if v is not None and v.precision == "day"]
+    return max(days) if days else None
+
+
 def date_events(doc: Document, parsed_ents: list[tuple[str, int, int]] | None = None) -> None:
-    """Give every event of doc a date: the time expression in its sentence, else the
-    publication date; mark events that only refer back to history."""
+    """Give every event of doc a date: the time expression attached to its sentence, else
+    the publication date; mark events that only refer back to history. Without a
+    publication date, relative expressions are read against the latest explicit date in
+    the text and flagged `date_inferred`; events with no expression stay undated."""
+    ents = parsed_ents or []
     anchor = date.fromisoformat(doc.published) if doc.published else None
+    inferred = inferred_anchor(ents) if anchor is None else None
     for event in doc.events:
-        _date_event(event, anchor, parsed_ents or [])
+        _date_event(event, anchor, ents, inferred)
 
 
-def _date_event(event: Event, anchor: date | None, ents: list[tuple[str, int, int]]) -> None:
+def _date_event(event: Event, anchor: date | None, ents: list[tuple[str, int, int]],
+                inferred: date | None = None) -> None:
     in_sentence = [(text, start) for text, start, end in ents
                    if event.sentence_start <= start < event.sentence_end]
     best: TimeValue | None = None
-    trigger_at = event.sentence.find(event.trigger.split()[-1]) + event.sentence_start
+    used_inferred = False
+    trigger_at = event.trigger_start
     for text, _start in sorted(in_sentence, key=lambda e: abs(e[1] - trigger_at)):
         value = resolve(text, anchor, future=event.future)
+        if value is None and anchor is None and inferred is not None:
+            value = resolve(text, inferred, future=event.future)
+            used_inferred = value is not None
         if value is not None and value.precision in ("day", "month", "year"):
             best = value
             break
+        used_inferred = False
+    reference = anchor or inferred
     if best is not None:
         event.date, event.date_precision, event.date_text = best.value, best.precision, best.text
-        if anchor is not None and best.value[:4].isdigit():
-            event.historical = int(best.value[:4]) < anchor.year - 1 or (
-                best.precision == "day" and date.fromisoformat(best.value) < anchor - timedelta(days=365))
+        event.date_inferred = used_inferred
+        if reference is not None and best.value[:4].isdigit():
+            event.historical = int(best.value[:4]) < reference.year - 1 or (
+                best.precision == "day" and date.fromisoformat(best.value) < reference - timedelta(days=365))
     elif anchor is not None:
         event.date, event.date_precision = anchor.isoformat(), "day"
         event.date_text = None
