@@ -35,7 +35,9 @@ TARGET_PREPS = {"with", "against", "on", "to", "at", "into", "toward", "towards"
                 "over", "upon", "in"}
 NP_CORE_DEPS = {"compound", "amod", "det", "poss", "nummod", "nmod", "case", "quantmod",
                 "npadvmod", "cc", "conj", "punct", "advmod", "predet"}
-COOP_FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
+# Future cooperation is an intention: AGREE (PLOVER), and so are intents to yield, release
+# or withdraw (the CAMEO-to-PLOVER crosswalk maps CAMEO 035x "express intent to yield" to AGREE).
+COOP_FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"}
 REFUSAL_MODE = {"CONSULT": "meet", "AID": "assist", "CONCEDE": "yield", "RETREAT": "yield",
                 "SUPPORT": "assist", "COOPERATE": "assist", "AGREE": "change"}
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
@@ -163,6 +165,8 @@ def find_subject(verb: Token) -> tuple[Token | None, bool]:
                     return pobj, True
         if node.dep_ in ("xcomp", "conj", "acomp", "advcl") and node.head.i != node.i:
             node = node.head
+        elif node.dep_ == "acl" and node.head.dep_ in ("dobj", "obj", "pobj"):
+            node = node.head.head  # "issued a declaration demanding ...": the issuer demands
         elif node.dep_ == "relcl":
             return node.head, False
         else:
@@ -187,6 +191,13 @@ def find_targets(verb: Token, obj: Token | None, ctx: CodingContext,
         refs = [r for r in actors_of(cand, ctx) if r.actor_id not in source_ids]
         if refs:
             return refs
+    # "demanded that Israel ease ...", "its demand that Israel ease ...": who is asked
+    for holder in [verb] + ([obj] if obj is not None else []):
+        for clause in (c for c in holder.children if c.dep_ in ("ccomp", "acl", "relcl")):
+            subject = next((c for c in clause.children if c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS), None)
+            refs = [r for r in actors_of(subject, ctx) if r.actor_id not in source_ids]
+            if refs and holder.i != clause.i:
+                return refs
     # "agreed to help Georgia": the object of the complement, when it is a named actor
     for child in verb.children:
         if child.dep_ == "xcomp":
@@ -222,7 +233,7 @@ def verb_lemma(verb: Token) -> str:
 def noun_phrase_trigger(noun: Token) -> Trigger | None:
     """An event noun with its compounds first ("hunger strike", "air strike"), then alone.
     A bare plural "strikes" are military strikes; a singular "strike" is a labour strike."""
-    compounds = [c for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
+    compounds = [c for c in noun.children if c.dep_ in ("compound", "amod") and c.i < noun.i]
     if compounds:
         phrase = " ".join([c.lower_ for c in compounds] + [noun.lemma_.lower()])
         found = noun_trigger(phrase, phrase)
@@ -361,7 +372,9 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
         elif negated and event_type in ("AGREE", "SUPPORT", "COOPERATE", "CONSULT", "AID"):
             mode = REFUSAL_MODE.get(event_type)
             event_type = "REJECT"  # "did not agree" is not AGREE
-        if future and event_type in COOP_FUTURE_TO_AGREE and not negated:
+        if conditional_threat(token) and event_type in ("RETREAT", "SANCTION") and not negated:
+            event_type, mode = "THREATEN", None  # "will withdraw its force unless ..."
+        elif future and event_type in COOP_FUTURE_TO_AGREE and not negated:
             event_type, mode = "AGREE", None  # PLOVER: future cooperation is an AGREE
         elif (future or conditional_threat(token)) and event_type in CONFLICT_TYPES and not negated:
             event_type, mode = "THREATEN", None  # PLOVER: a future conflictual act is a threat

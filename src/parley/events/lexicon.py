@@ -21,7 +21,7 @@ def _expand(table: dict[tuple[str, str | None], str]) -> dict[str, Trigger]:
 
 
 VERBS: dict[str, Trigger] = _expand({
-    ("AGREE", None): "agree, pledge, promise, commit, offer, vow to, propose, invite, sign, "
+    ("AGREE", None): "agree, pledge, promise, commit, offer, propose, invite, sign, "
                      "ratify, reach, accept, approve, endorse plan, undertake, guarantee, decide",
     ("CONSULT", None): "meet, talk, discuss, negotiate, consult, confer, hold talks, co-chair, "
                        "attend, convene, take part, participate, meet with, speak with, "
@@ -126,7 +126,9 @@ NOUNS: dict[str, Trigger] = _expand({
                             "exercises, drills, maneuvers, manoeuvres, buildup",
     ("COERCE", "arrest"): "arrest, arrests, detention, crackdown",
     ("COERCE", "seize"): "seizure, annexation, occupation",
-    ("COERCE", "restrict"): "ban, blockade, curfew, restrictions",
+    ("COERCE", "restrict"): "ban, blockade, blockades, curfew, restrictions, blackout, "
+                            "state of siege, state of emergency, siege",
+    ("COERCE", "martial-law"): "martial law",
     ("ASSAULT", None): "attack, attacks, assault, offensive, invasion, clash, clashes, fighting, "
                        "war, raid, violence, shootings, shooting, abductions, bombing, shelling, "
                        "strikes, airstrikes, massacre, explosion, blast, counter-offensive, "
@@ -139,6 +141,7 @@ LIGHT_VERBS = {
     "issue", "voice", "take", "have", "begin", "start", "continue", "announce", "mount",
     "initiate", "open", "resume", "wage", "step", "extend", "lodge", "file", "sign", "strike",
     "seal", "conclude", "renew", "intensify", "order", "organize", "organise", "call", "send",
+    "reimpose", "tighten", "enforce", "declare", "reiterate", "repeat", "maintain",
     "provide", "offer", "deliver", "pledge", "join", "set", "deepen", "expand",
 }
 
@@ -154,7 +157,7 @@ SPEECH_VERBS = {
 # Verbs that negate what they govern: "refused to attend" is a REJECT of the meeting.
 REFUSAL_VERBS = {"refuse", "decline", "fail", "reject", "balk", "refrain"}
 FUTURE_MARKERS = {"will", "shall", "'ll", "going", "plan", "intend", "schedule", "expect",
-                  "prepare", "aim", "set", "due", "scheduled"}
+                  "prepare", "aim", "set", "due", "scheduled", "vow", "swear", "threaten"}
 HYPOTHETICAL_MARKERS = {"could", "might", "may", "would", "should", "if", "unless", "whether",
                         "possible", "possibly", "perhaps", "consider", "mull", "threaten"}
 
