@@ -43,7 +43,7 @@ def test_model_codes_sentences_rules_miss(tmp_path, monkeypatch):
     texts, labels = load_training_data(STORIES, limit=800)
     clf = EventClassifier.train(texts, labels)
     monkeypatch.setattr(coder, "MODEL_THRESHOLD", 0.0)  # a small model is never very sure
-    text = "The Sudanese army pounded rebel positions with artillery near Kadugli."
+    text = "The Sudanese army shattered rebel positions near Kadugli."
     doc = Document(doc_id="m", origin="t", raw=text, fmt="txt")
     process_documents([doc], ActorRegistry(load_knowledge()), clean=False, classifier=clf)
     rules_only = Document(doc_id="r", origin="t", raw=text, fmt="txt")

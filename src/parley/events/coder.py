@@ -41,6 +41,11 @@ COOP_FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CO
 REFUSAL_MODE = {"CONSULT": "meet", "AID": "assist", "CONCEDE": "yield", "RETREAT": "yield",
                 "SUPPORT": "assist", "COOPERATE": "assist", "AGREE": "change"}
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
+# A weapon as subject ("a bomb exploded", "rockets slammed into") makes an assault whose
+# author the sentence does not name.
+WEAPON_NOUNS = {"bomb", "missile", "rocket", "shell", "mortar", "grenade", "device", "ied",
+                "explosive", "explosives", "drone", "mine", "landmine", "projectile", "bullet",
+                "shelling", "barrage", "artillery"}
 ASPECTUAL_VERBS = {"continue", "begin", "start", "erupt", "break", "spread", "escalate",
                    "intensify", "resume", "occur", "rage", "flare", "persist", "end", "subside"}
 NON_STATE_SECTORS = {"CVL", "OPP", "LAB", "EDU", "REL", "AGR", "REF", "NGO", None}
@@ -379,8 +384,9 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
         elif (future or conditional_threat(token)) and event_type in CONFLICT_TYPES and not negated:
             event_type, mode = "THREATEN", None  # PLOVER: a future conflictual act is a threat
         subject, _ = find_subject(token)
-        event_subject = subject is not None and subject.pos_ == "NOUN" and \
+        event_subject = subject is not None and subject.pos_ == "NOUN" and (
             noun_phrase_trigger(subject) is not None
+            or (event_type == "ASSAULT" and subject.lemma_.lower() in WEAPON_NOUNS))
         if event_subject and subject is not None:
             # the subject is itself an event ("Palestinian riots", "a roadside bombing"):
             # the actors are its modifiers

@@ -81,7 +81,8 @@ VERBS: dict[str, Trigger] = _expand({
     ("COERCE", "restrict"): "restrict, ban, outlaw, block, blockade, bar, close, shut, prohibit, "
                             "curb, crack down, limit, dissolve, raid",
     ("COERCE", "censor"): "censor, muzzle, silence",
-    ("ASSAULT", None): "attack, assault, invade, storm, ambush, clash, fight, strike, hit, "
+    ("ASSAULT", None): "attack, assault, invade, storm, ambush, clash, fight, strike, hit, slam, "
+                       "lob, hurl, pound, overrun, capture town, seize town, recapture, retake, "
                        "raid, rout, repel, overrun, engage, battle, besiege, target",
     ("ASSAULT", "firearms"): "shoot, fire, gun down, shell, snipe",
     ("ASSAULT", "aerial"): "bomb, airstrike, bombard, strafe",
