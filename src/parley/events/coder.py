@@ -108,6 +108,8 @@ def resolve_np(token: Token, ctx: CodingContext) -> ActorRef | None:
         speaker = speaker_of(token)
         if speaker is not None and speaker.i != token.i and speaker.pos_ != "PRON":
             return resolve_np(speaker, ctx)
+        if token.lower_ in ("we", "us"):
+            return None  # "we" in a quote is the speaker's side, unknown until the quote ends
         return ctx.last_person if token.lower_ in PERSON_PRONOUNS else ctx.last_group
     possessor = next((c for c in token.children if c.dep_ == "poss"), None)
     if (possessor is not None and possessor.lower_ in ("his", "her") and ctx.last_person
@@ -122,7 +124,7 @@ def resolve_np(token: Token, ctx: CodingContext) -> ActorRef | None:
     is_person = any(t.ent_type_ == "PERSON" for t in span) and token.ent_type_ == "PERSON"
     ref = resolve_phrase(span.text, ctx.registry.kb, ctx.registry, ctx.doc.published,
                          is_person=is_person)
-    if ref.country is None and not is_person:
+    if ref.country is None and ref.sector is not None and not is_person:
         located = _located_in(token, ctx)
         if located is not None:
             # "opposition groups in Zimbabwe", "rebels in the Ivory Coast"
@@ -152,7 +154,18 @@ def actors_of(token: Token | None, ctx: CodingContext) -> list[ActorRef]:
     if token is None:
         return []
     refs = [resolve_np(t, ctx) for t in conjuncts(token)]
-    return [r for r in refs if r is not None]
+    return _unique([r for r in refs if r is not None])
+
+
+def _unique(refs: list[ActorRef]) -> list[ActorRef]:
+    seen: set[str | None] = set()
+    out = []
+    for ref in refs:
+        key = ref.actor_id or ref.text
+        if key not in seen:
+            seen.add(key)
+            out.append(ref)
+    return out
 
 
 def find_subject(verb: Token) -> tuple[Token | None, bool]:
@@ -173,6 +186,8 @@ def find_subject(verb: Token) -> tuple[Token | None, bool]:
         elif node.dep_ == "acl" and node.head.dep_ in ("dobj", "obj", "pobj"):
             node = node.head.head  # "issued a declaration demanding ...": the issuer demands
         elif node.dep_ == "relcl":
+            if any(c.dep_ == "auxpass" for c in node.children):
+                return None, False  # "contacts which had been frozen": the head is the patient
             return node.head, False
         else:
             break
@@ -195,7 +210,7 @@ def find_targets(verb: Token, obj: Token | None, ctx: CodingContext,
     for cand in candidates:
         refs = [r for r in actors_of(cand, ctx) if r.actor_id not in source_ids]
         if refs:
-            return refs
+            return _unique(refs)
     # "demanded that Israel ease ...", "its demand that Israel ease ...": who is asked
     for holder in [verb] + ([obj] if obj is not None else []):
         for clause in (c for c in holder.children if c.dep_ in ("ccomp", "acl", "relcl")):
@@ -249,16 +264,29 @@ def noun_phrase_trigger(noun: Token) -> Trigger | None:
     return noun_trigger(noun.lemma_, noun.text)
 
 
+def modified_noun(verb: Token) -> Token | None:
+    """The noun a participle modifies: 'the deal struck in Corfu' (acl), also when the parser
+    attached the reduced relative clause elsewhere (a VBN with no auxiliary or subject
+    right after a noun)."""
+    if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        return verb.head
+    if verb.tag_ == "VBN" and verb.i > 0 and verb.doc[verb.i - 1].pos_ == "NOUN" and not any(
+            c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in verb.children):
+        return verb.doc[verb.i - 1]
+    return None
+
+
 def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
     """The lexicon entry for a verb (with particle and object) or its event noun."""
     particle = next((c for c in verb.children if c.dep_ in ("prt", "prep")), None)
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
     lemma = verb_lemma(verb)
-    if verb.dep_ == "acl" and lemma in LIGHT_VERBS:
+    modified = modified_noun(verb)
+    if modified is not None and lemma in LIGHT_VERBS:
         # "the deal struck in Corfu": the event is the noun the verb modifies
-        head_trigger = noun_phrase_trigger(verb.head)
+        head_trigger = noun_phrase_trigger(modified)
         if head_trigger is not None:
-            return head_trigger, None, f"{lemma} {verb.head.lemma_.lower()}"
+            return head_trigger, None, f"{lemma} {modified.lemma_.lower()}"
     if obj is not None and lemma in LIGHT_VERBS:
         # "hold talks", and through a measure word: "gave 5 million dollars of aid"
         nouns = [obj] + [p for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"

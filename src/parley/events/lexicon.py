@@ -39,7 +39,7 @@ VERBS: dict[str, Trigger] = _expand({
                          "share, normalize, normalise, team up, join forces, work with, "
                          "establish, integrate, extradite, exchange",
     ("AID", None): "aid, help, assist, donate, provide, supply, fund, finance, rescue, shelter, "
-                   "deliver, contribute, airlift, feed, treat, protect, lend, loan, grant, "
+                   "deliver, airlift, feed, treat, protect, lend, loan, grant, "
                    "send aid, subsidize",
     ("RETREAT", "withdraw"): "withdraw, retreat, pull out, pull back, leave, evacuate, "
                              "pull, move out",
