@@ -270,7 +270,8 @@ def modified_noun(verb: Token) -> Token | None:
     right after a noun)."""
     if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
         return verb.head
-    if verb.tag_ == "VBN" and verb.i > 0 and verb.doc[verb.i - 1].pos_ == "NOUN" and not any(
+    if verb.tag_ in ("VBN", "VBD") and verb.dep_ != "ROOT" and verb.i > 0 and \
+            verb.doc[verb.i - 1].pos_ == "NOUN" and not any(
             c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in verb.children):
         return verb.doc[verb.i - 1]
     return None
@@ -412,6 +413,10 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
         elif (future or conditional_threat(token)) and event_type in CONFLICT_TYPES and not negated:
             event_type, mode = "THREATEN", None  # PLOVER: a future conflictual act is a threat
         subject, _ = find_subject(token)
+        modified = modified_noun(token)
+        if modified is not None and verb_lemma(token) in LIGHT_VERBS and \
+                noun_phrase_trigger(modified) is not None:
+            subject = modified  # "the ministers' deal struck in Corfu": the deal's makers
         event_subject = subject is not None and subject.pos_ == "NOUN" and (
             noun_phrase_trigger(subject) is not None
             or (event_type == "ASSAULT" and subject.lemma_.lower() in WEAPON_NOUNS))
@@ -419,7 +424,7 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
             # the subject is itself an event ("Palestinian riots", "a roadside bombing"):
             # the actors are its modifiers
             sources = [r for c in subject.children if c.dep_ in ("amod", "compound", "poss", "nmod")
-                       for r in [resolve_np(c, ctx)] if r is not None and r.country]
+                       for r in [resolve_np(c, ctx)] if r is not None and (r.country or r.sector)]
         else:
             sources = actors_of(subject, ctx)
         source_ids = {s.actor_id for s in sources}
