@@ -81,3 +81,14 @@ def test_eval_errors_are_one_line():
     assert result.exit_code != 0 and "not found" in result.output and "Traceback" not in result.output
     result = runner.invoke(app, ["eval", "events", "--dataset", "bogus", "--data", str(FIXTURES / "plover_gold_mini.jsonl")])
     assert result.exit_code != 0 and "unknown data set" in result.output
+
+
+def test_data_file_format_is_recognised_without_dataset(tmp_path):
+    events = runner.invoke(app, ["eval", "events", "--data", str(FIXTURES / "plover_gold_mini.jsonl")])
+    assert "plover_type_accuracy" in events.output
+    actors = runner.invoke(app, ["eval", "actors", "--data", str(FIXTURES / "actor_expectations_mini.jsonl")])
+    assert "ngec_country_accuracy" in actors.output
+    other = tmp_path / "other.jsonl"
+    other.write_text('{"something": 1}\n')
+    unknown = runner.invoke(app, ["eval", "events", "--data", str(other)])
+    assert unknown.exit_code != 0 and "name it with --dataset" in unknown.output

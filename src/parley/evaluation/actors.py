@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 
 from parley.actors import ActorRegistry, load_knowledge, resolve_phrase
-from parley.evaluation.events import CAMEO_TO_ISO3, PLOVER_GOLD, Figure
-from parley.evaluation.metrics import default_data, read_jsonl
+from parley.evaluation.events import CAMEO_TO_ISO3, PLOVER_GOLD
+from parley.evaluation.metrics import DataSet, Figure, first_record, read_jsonl, run_plan
 from parley.model import ActorRef
 
 NGEC_EXPECTATIONS = "actors/ngec_actor_resolution_expectations.jsonl"
@@ -44,7 +44,7 @@ def _day(args: list[str]) -> str | None:
     return None
 
 
-def eval_ngec(path: Path) -> list[Figure]:
+def eval_ngec(path: Path, name: str = "ngec") -> list[Figure]:
     kb = load_knowledge()
     registry = ActorRegistry(kb)
     country_hits = country_total = sector_hits = sector_total = 0
@@ -70,7 +70,7 @@ def eval_ngec(path: Path) -> list[Figure]:
             Figure("ngec_items_scored", float(country_total))]
 
 
-def eval_plover_actors(path: Path) -> list[Figure]:
+def eval_plover_actors(path: Path, name: str = "plover") -> list[Figure]:
     kb = load_knowledge()
     registry = ActorRegistry(kb)
     country_hits = country_total = sector_hits = sector_total = 0
@@ -89,13 +89,11 @@ def eval_plover_actors(path: Path) -> list[Figure]:
             Figure("plover_actor_sector_accuracy", sector_hits / sector_total if sector_total else 0.0)]
 
 
+PLAN = {
+    "ngec": DataSet(NGEC_EXPECTATIONS, eval_ngec, lambda p: "method" in first_record(p)),
+    "plover": DataSet(PLOVER_GOLD, eval_plover_actors, lambda p: "actor" in first_record(p)),
+}
+
+
 def run(data: Path | None = None, dataset: str = "all") -> list[Figure]:
-    plan = {"ngec": (NGEC_EXPECTATIONS, eval_ngec), "plover": (PLOVER_GOLD, eval_plover_actors)}
-    chosen = plan if dataset == "all" else {dataset: plan[dataset]}
-    figures: list[Figure] = []
-    for default, scorer in chosen.values():
-        path = data if data is not None else default_data(default)
-        if not path.exists():
-            raise FileNotFoundError(f"evaluation data not found: {path}")
-        figures.extend(scorer(path))
-    return figures
+    return run_plan(PLAN, data, dataset)

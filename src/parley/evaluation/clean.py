@@ -14,8 +14,7 @@ from types import ModuleType
 from typing import Any
 
 from parley.clean import clean_document
-from parley.evaluation.events import Figure
-from parley.evaluation.metrics import default_data
+from parley.evaluation.metrics import Figure, default_data
 from parley.model import Document, content_hash
 
 AEB = "extraction/scrapinghub-aeb"

@@ -8,11 +8,10 @@ highest trigger in the parse) is compared with the gold label.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from pathlib import Path
 
 from parley.actors import ActorRegistry, load_knowledge
-from parley.evaluation.metrics import accuracy, default_data, macro_f1, read_jsonl
+from parley.evaluation.metrics import DataSet, Figure, accuracy, first_record, macro_f1, read_jsonl, run_plan
 from parley.events.coder import main_event
 from parley.model import ActorRef, Document, Event, content_hash
 
@@ -49,15 +48,6 @@ CASE_TO_PLOVER = {
 }
 
 
-@dataclass
-class Figure:
-    name: str
-    value: float
-
-    def line(self) -> str:
-        return f"{self.name}: {self.value:.3f}"
-
-
 def code_sentences(texts: list[str]) -> list[list[Event]]:
     """Code each text as its own document (no cleaning: gold sentences are clean)."""
     from parley.pipeline import process_documents
@@ -86,7 +76,7 @@ def _gold_country(code: str | None) -> str | None:
     return CAMEO_TO_ISO3.get(code, code) if code else None
 
 
-def eval_plover(path: Path) -> list[Figure]:
+def eval_plover(path: Path, name: str = "plover") -> list[Figure]:
     rows = read_jsonl(path)
     coded = code_sentences([r["text"] for r in rows])
     gold = [r["event_polecat16"] for r in rows]
@@ -127,7 +117,7 @@ def penta_class(events: list[Event]) -> int:
     return PENTA[event.event_type]
 
 
-def eval_conflibert(path: Path) -> list[Figure]:
+def eval_conflibert(path: Path, name: str = "conflibert") -> list[Figure]:
     rows = read_jsonl(path)
     coded = code_sentences([r["text"] for r in rows])
     gold = [str(r["penta_label"]) for r in rows]
@@ -136,7 +126,7 @@ def eval_conflibert(path: Path) -> list[Figure]:
             Figure("conflibert_penta_macro_f1", macro_f1(gold, pred))]
 
 
-def eval_case2021(path: Path) -> list[Figure]:
+def eval_case2021(path: Path, name: str = "case2021") -> list[Figure]:
     with path.open(encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh, delimiter="\t") if r.get("SubType") in CASE_TO_PLOVER]
     coded = code_sentences([r["EventSnippet"] for r in rows])
@@ -146,17 +136,14 @@ def eval_case2021(path: Path) -> list[Figure]:
             Figure("case2021_plover_macro_f1", macro_f1(gold, pred))]
 
 
+PLAN = {
+    "plover": DataSet(PLOVER_GOLD, eval_plover,
+                      lambda p: p.suffix != ".tsv" and "event_polecat16" in first_record(p)),
+    "conflibert": DataSet(CONFLIBERT, eval_conflibert,
+                          lambda p: p.suffix != ".tsv" and "penta_label" in first_record(p)),
+    "case2021": DataSet(CASE2021, eval_case2021, lambda p: p.suffix == ".tsv"),
+}
+
+
 def run(data: Path | None = None, dataset: str = "all") -> list[Figure]:
-    """Score the chosen data set(s); `data` replaces the default file of a single set."""
-    figures: list[Figure] = []
-    plan = {"plover": (PLOVER_GOLD, eval_plover), "conflibert": (CONFLIBERT, eval_conflibert),
-            "case2021": (CASE2021, eval_case2021)}
-    chosen = plan if dataset == "all" else {dataset: plan[dataset]}
-    for _name, (default, scorer) in chosen.items():
-        path = data if data is not None and dataset != "all" else default_data(default)
-        if data is not None and dataset == "all":
-            path = data
-        if not path.exists():
-            raise FileNotFoundError(f"evaluation data not found: {path}")
-        figures.extend(scorer(path))
-    return figures
+    return run_plan(PLAN, data, dataset)

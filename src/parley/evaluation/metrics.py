@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 SHARED_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
 
@@ -63,3 +65,57 @@ def read_jsonl(path: Path) -> list[dict]:  # type: ignore[type-arg]
                 except json.JSONDecodeError as err:
                     raise ValueError(f"{path}:{line_no}: invalid JSON ({err.msg})") from err
     return records
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float
+
+    def line(self) -> str:
+        return f"{self.name}: {self.value:.3f}"
+
+
+Scorer = Callable[[Path, str], list[Figure]]
+
+
+@dataclass
+class DataSet:
+    """One public data set an evaluation scores: its default file, its scorer, and how to
+    recognise a file of its format (for `--data` without `--dataset`)."""
+
+    default: str
+    scorer: Scorer
+    recognise: Callable[[Path], bool] = lambda path: True
+
+
+def first_record(path: Path) -> dict[str, Any]:
+    import json
+
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                record = json.loads(line)
+                return record if isinstance(record, dict) else {}
+    return {}
+
+
+def run_plan(plan: dict[str, DataSet], data: Path | None, dataset: str) -> list[Figure]:
+    """Score the chosen data set(s). `data` replaces the default file: of the set named by
+    `dataset`, or, with `dataset="all"`, of the one set whose format the file has."""
+    if dataset != "all":
+        chosen = {dataset: plan[dataset]}
+    elif data is not None:
+        chosen = {name: ds for name, ds in plan.items() if ds.recognise(data)}
+        if len(chosen) != 1:
+            raise ValueError(f"cannot tell which data set {data} is; name it with --dataset "
+                             f"({', '.join(plan)})")
+    else:
+        chosen = plan
+    figures: list[Figure] = []
+    for name, ds in chosen.items():
+        path = data if data is not None else default_data(ds.default)
+        if not path.exists():
+            raise FileNotFoundError(f"evaluation data not found: {path}")
+        figures.extend(ds.scorer(path, name if data is None else path.stem))
+    return figures

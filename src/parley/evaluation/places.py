@@ -12,8 +12,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from parley.evaluation.events import Figure
-from parley.evaluation.metrics import default_data, prf, read_jsonl
+from parley.evaluation.metrics import DataSet, Figure, prf, read_jsonl, run_plan
 from parley.nlp import load_nlp
 from parley.places import context_from_names, disambiguate
 
@@ -32,7 +31,7 @@ def _gold(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return [t for t in doc["toponyms"] if t.get("lat") is not None and t.get("non_locational") != "Yes"]
 
 
-def score_corpus(name: str, path: Path) -> list[Figure]:
+def score_corpus(path: Path, name: str) -> list[Figure]:
     docs = read_jsonl(path)
     nlp = load_nlp()
     close = total = id_hits = id_total = 0
@@ -73,11 +72,8 @@ def score_corpus(name: str, path: Path) -> list[Figure]:
 
 
 def run(data: Path | None = None, dataset: str = "all") -> list[Figure]:
-    chosen = CORPORA if dataset == "all" else {dataset: CORPORA[dataset]}
-    figures: list[Figure] = []
-    for name, default in chosen.items():
-        path = data if data is not None else default_data(default)
-        if not path.exists():
-            raise FileNotFoundError(f"evaluation data not found: {path}")
-        figures.extend(score_corpus(name if data is None else path.stem, path))
-    return figures
+    # both corpora share one format: --data scores any file of it under its own name
+    plan = {name: DataSet(default, score_corpus) for name, default in CORPORA.items()}
+    if data is not None and dataset == "all":
+        dataset = "lgl"
+    return run_plan(plan, data, dataset)

@@ -11,8 +11,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from parley.evaluation.events import Figure
-from parley.evaluation.metrics import default_data, prf, read_jsonl
+from parley.evaluation.metrics import Figure, default_data, prf, read_jsonl
 from parley.nlp import load_nlp
 from parley.time import REF_WORDS_RE, points_forward, resolve_timex
 
