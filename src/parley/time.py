@@ -267,6 +267,13 @@ def resolve_timex(text: str, anchor: date | None, future: bool = False) -> str |
     m = re.fullmatch(r"(?:the )?(first|second|third|fourth)[ -]quarter", t)
     if m and anchor:
         return f"{anchor.year}-Q{_ORDINALS[m.group(1)]}"
+    m = re.fullmatch(r"(the|this|the latest|the current|last|the last|the previous|next|the next) quarter", t)
+    if m and anchor:
+        shift = -1 if "last" in m.group(1) or "previous" in m.group(1) else (1 if "next" in m.group(1) else 0)
+        index = anchor.year * 4 + (anchor.month - 1) // 3 + shift
+        return f"{index // 4}-Q{index % 4 + 1}"
+    if t == "the current year" and anchor:
+        return str(anchor.year)
     m = re.fullmatch(r"(?:(this|last|next|the) )?(?:early |late )?(spring|summer|fall|autumn|winter)", t)
     if m and anchor:
         year = anchor.year - (1 if m.group(1) == "last" else 0) + (1 if m.group(1) == "next" else 0)
@@ -310,6 +317,12 @@ def resolve_timex(text: str, anchor: date | None, future: bool = False) -> str |
 REF_WORDS_RE = re.compile(
     r"\b(?:now|currently|recently|previously|formerly|nowadays|the past|the future|"
     r"at present|in the future|in the past)\b", re.I)
+# Expressions the statistical NER often leaves out; found by pattern instead.
+PATTERN_TIMEX_RE = re.compile(
+    rf"\b(?:{_MONTH_RE}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d\d)?|"
+    r"(?:today|yesterday|tomorrow|tonight)|"
+    r"(?:this|last|next|the)\s+(?:week|month|year|quarter|weekend)|"
+    r"(?:the\s+)?(?:first|second|third|fourth)[ -]quarter)\b", re.I)
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 FUTURE_VERBS = {"plan", "schedule", "expect", "intend", "prepare", "aim", "set", "due"}
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from parley.evaluation.metrics import Figure, default_data, prf, read_jsonl
 from parley.nlp import load_nlp
-from parley.time import REF_WORDS_RE, points_forward, resolve_timex
+from parley.time import PATTERN_TIMEX_RE, REF_WORDS_RE, points_forward, resolve_timex
 
 TBAQ = "time/tbaq_timex.jsonl"
 
@@ -27,8 +27,9 @@ def extract_timexes(text: str, dct: date | None, nlp_doc: object | None = None) 
         value = resolve_timex(ent.text, dct, future=points_forward(ent))
         if value is not None:
             found.append((ent.start_char, ent.end_char, value))
-    # deictic words the NER leaves out: "now", "recently", "the past"
-    for match in REF_WORDS_RE.finditer(text):
+    # deictic words and dates the NER leaves out: "now", "recently", "Sept. 30"
+    matches = list(REF_WORDS_RE.finditer(text)) + list(PATTERN_TIMEX_RE.finditer(text))
+    for match in matches:
         if not any(s < match.end() and match.start() < e for s, e, _ in found):
             value = resolve_timex(match.group(0), dct)
             if value is not None:
