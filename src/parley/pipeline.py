@@ -22,7 +22,7 @@ from parley.model import Document
 from parley.nlp import load_nlp, parse
 from parley.places import locate_events
 from parley.store import Store
-from parley.time import date_events
+from parley.time import date_events, time_expressions
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -39,7 +39,7 @@ class RunReport:
 
 
 def _entities(parsed: Doc) -> tuple[list[tuple[str, int, int]], list[tuple[str, int, int, str]]]:
-    times = [(e.text, e.start_char, e.end_char) for e in parsed.ents if e.label_ in ("DATE", "TIME")]
+    times = [(text, start, end) for text, start, end, _forward in time_expressions(parsed)]
     places = []
     for e in parsed.ents:
         if e.label_ in ("GPE", "LOC", "FAC"):

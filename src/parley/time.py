@@ -340,3 +340,15 @@ def points_forward(tokens: Any) -> bool:
             return bool(auxes & FUTURE_AUX) or node.lemma_.lower() in FUTURE_VERBS or \
                 (node.dep_ == "xcomp" and node.head.lemma_.lower() in FUTURE_VERBS)
     return False
+
+
+def time_expressions(parsed: Any) -> list[tuple[str, int, int, bool]]:
+    """(text, start, end, points_forward) of candidate time expressions in a parsed text: the
+    NER's DATE/TIME entities first, then deictic words and dates found by pattern (these may
+    overlap an entity the resolver cannot read; callers keep the first resolvable one)."""
+    found = [(e.text, e.start_char, e.end_char, points_forward(e))
+             for e in parsed.ents if e.label_ in ("DATE", "TIME")]
+    text = parsed.text
+    for match in list(REF_WORDS_RE.finditer(text)) + list(PATTERN_TIMEX_RE.finditer(text)):
+        found.append((match.group(0), match.start(), match.end(), False))
+    return found

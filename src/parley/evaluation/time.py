@@ -10,30 +10,24 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from parley.evaluation.metrics import Figure, default_data, prf, read_jsonl
 from parley.nlp import load_nlp
-from parley.time import PATTERN_TIMEX_RE, REF_WORDS_RE, points_forward, resolve_timex
+from parley.time import resolve_timex, time_expressions
 
 TBAQ = "time/tbaq_timex.jsonl"
 
 
-def extract_timexes(text: str, dct: date | None, nlp_doc: object | None = None) -> list[tuple[int, int, str]]:
+def extract_timexes(text: str, dct: date | None, nlp_doc: Any | None = None) -> list[tuple[int, int, str]]:
     doc = nlp_doc if nlp_doc is not None else load_nlp()(text)
     found = []
-    for ent in doc.ents:  # type: ignore[attr-defined]
-        if ent.label_ not in ("DATE", "TIME"):
+    for expression, start, end, forward in time_expressions(doc):
+        if any(s < end and start < e for s, e, _v in found):
             continue
-        value = resolve_timex(ent.text, dct, future=points_forward(ent))
+        value = resolve_timex(expression, dct, future=forward)
         if value is not None:
-            found.append((ent.start_char, ent.end_char, value))
-    # deictic words and dates the NER leaves out: "now", "recently", "Sept. 30"
-    matches = list(REF_WORDS_RE.finditer(text)) + list(PATTERN_TIMEX_RE.finditer(text))
-    for match in matches:
-        if not any(s < match.end() and match.start() < e for s, e, _ in found):
-            value = resolve_timex(match.group(0), dct)
-            if value is not None:
-                found.append((match.start(), match.end(), value))
+            found.append((start, end, value))
     return found
 
 
