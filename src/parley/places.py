@@ -79,26 +79,23 @@ def load_gazetteer() -> Gazetteer:
             st[1] += city["longitude"] * pop
             st[2] += pop
     # countries sit at the population-weighted centre of their cities
+    by_iso3: dict[str, Candidate] = {}
     for info in countries.values():
         iso3 = info["iso3"]
         found = sums.get(iso3)
         lat, lon = (found[0] / found[2], found[1] / found[2]) if found and found[2] else (None, None)
         place = Place(name=info["name"], country=iso3, lat=lat, lon=lon,
                       geonames_id=info["geonameid"], feature="country")
-        by_name[info["name"].lower()].append(Candidate(place, int(info["population"]) * 10))
+        by_iso3[iso3] = Candidate(place, int(info["population"]) * 10)
+        by_name[info["name"].lower()].append(by_iso3[iso3])
     kb = load_knowledge()
     for alias, actor in kb.aliases.items():
-        if actor.kind == "state" and alias.lower() not in by_name and actor.country:
-            country_places = [c for c in by_name.get(kb.country_names.get(actor.country, "").lower(), [])
-                              if c.place.feature == "country"]
-            if country_places:
-                by_name[alias.lower()].append(country_places[0])
+        if actor.kind == "state" and actor.country in by_iso3 and alias.lower() not in by_name:
+            by_name[alias.lower()].append(by_iso3[actor.country])
     # nationality adjectives locate their country too ("Sudanese officials")
     for demonym, code in kb.demonyms.items():
-        country_places = [c for c in by_name.get(kb.country_names.get(code, "").lower(), [])
-                          if c.place.feature == "country"]
-        if country_places and demonym.lower() not in by_name:
-            by_name[demonym.lower()].append(country_places[0])
+        if code in by_iso3 and demonym.lower() not in by_name:
+            by_name[demonym.lower()].append(by_iso3[code])
     for state in gc.get_us_states().values():
         found = state_sums.get(state["code"])
         lat, lon = (found[0] / found[2], found[1] / found[2]) if found and found[2] else (None, None)

@@ -21,7 +21,7 @@ TBAQ = "time/tbaq_timex.jsonl"
 
 def extract_timexes(text: str, dct: date | None, nlp_doc: Any | None = None) -> list[tuple[int, int, str]]:
     doc = nlp_doc if nlp_doc is not None else load_nlp()(text)
-    found = []
+    found: list[tuple[int, int, str]] = []
     for expression, start, end, forward in time_expressions(doc):
         if any(s < end and start < e for s, e, _v in found):
             continue
