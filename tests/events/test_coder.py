@@ -109,3 +109,27 @@ def test_every_event_records_why(code_text):
 ])
 def test_lexicon_types(code_text, sentence, expected):
     assert expected in {e.event_type for e in _events(code_text, sentence)}
+
+
+def test_statements_are_not_rejections(code_text):
+    assert not _events(code_text, "NATO declined to comment on the Serbian estimate.")
+    assert not _events(code_text, "The government of Liberia denied the charges by Ivory Coast.")
+    assert _one(_events(code_text, "Liberia rejected the proposal by Ivory Coast."), "REJECT")
+
+
+def test_future_conflict_is_a_threat_and_future_yield_an_intent(code_text):
+    assert _one(_events(code_text, "Nigeria will withdraw its force from Chad unless the rebels agree."), "THREATEN")
+    assert _one(_events(code_text, "Syria said it is ready to withdraw its troops from Lebanon."), "AGREE")
+    assert _one(_events(code_text, "Palestinian leaders said they would boycott all contact with Israel."), "THREATEN")
+
+
+def test_purpose_clause_and_event_noun_subjects(code_text):
+    ev = _one(_events(code_text, "Thousands of Nigerians converged on Lagos for a rally to protest the ban."), "PROTEST")
+    assert _countries(ev.source) == ["NGA"]
+    ev = _one(_events(code_text, "Palestinian riots against Israeli policies are continuing."), "PROTEST")
+    assert _countries(ev.source) == ["PSE"]
+
+
+def test_request_through_must_names_who_is_asked(code_text):
+    ev = _one(_events(code_text, "Russia said on Tuesday that Sudan must return the helicopter."), "REQUEST")
+    assert _countries(ev.source) == ["RUS"] and _countries(ev.target) == ["SDN"]

@@ -188,6 +188,9 @@ def find_subject(verb: Token) -> tuple[Token | None, bool]:
         elif node.dep_ == "relcl":
             if any(c.dep_ == "auxpass" for c in node.children):
                 return None, False  # "contacts which had been frozen": the head is the patient
+            if any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
+                node = node.head.head  # "converged for a rally to protest": purpose clause
+                continue
             return node.head, False
         else:
             break
@@ -310,6 +313,22 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
     return None, obj, lemma
 
 
+STATEMENT_OBJECTS = {"charge", "accusation", "allegation", "report", "claim", "rumour", "rumor",
+                     "responsibility", "involvement", "wrongdoing"}
+
+
+def is_statement_only(verb: Token, obj: Token | None) -> bool:
+    """Denying an accusation or declining to comment is a statement (CAMEO 01), not a
+    rejection of anything the other side asked for."""
+    lemma = verb.lemma_.lower()
+    if lemma in ("decline", "refuse") and any(
+            c.dep_ == "xcomp" and c.lemma_ in ("comment", "elaborate", "confirm", "say")
+            for c in verb.children):
+        return True
+    return lemma in ("deny", "reject", "dismiss", "rebuff", "refute") and obj is not None and \
+        obj.lemma_.lower() in STATEMENT_OBJECTS
+
+
 def conditional_threat(verb: Token) -> bool:
     """'will withdraw ... unless X' / 'if X does not ...': a conditional action is a threat."""
     return any(c.dep_ == "advcl" and any(m.lower_ in ("unless", "if") for m in c.children
@@ -397,6 +416,9 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
         if lemma in REFUSAL_VERBS and any(
                 c.dep_ == "xcomp" and trigger_for(c)[0] is not None for c in token.children):
             continue  # "refused to attend": coded at "attend" as REJECT
+        if is_statement_only(token, obj):
+            _record_quote(token, sentence_index, ctx)
+            continue  # "declined to comment", "denied the charges": a statement, not an act
         event_type, mode = trig
         negated, future, hypothetical, refusal = modality(token)
         if refusal is not None:

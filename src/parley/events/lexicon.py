@@ -54,7 +54,7 @@ VERBS: dict[str, Trigger] = _expand({
     ("ACCUSE", "disapprove"): "criticize, criticise, condemn, denounce, decry, deplore, slam, "
                               "censure, rebuke, blast, lambast, complain, chastise, scold, "
                               "protest against, question, regret, fault",
-    ("ACCUSE", "allege"): "accuse, blame, allege, charge, implicate, claim responsibility",
+    ("ACCUSE", "allege"): "accuse, blame, allege, charge, implicate",
     ("ACCUSE", "investigate"): "investigate, probe, inquire, examine, look into",
     ("REJECT", None): "reject, refuse, deny, decline, veto, oppose, dismiss, rebuff, spurn, "
                       "resist, defy, repudiate, renounce, turn down, rule out, disregard, "
@@ -71,7 +71,9 @@ VERBS: dict[str, Trigger] = _expand({
                                  "cut off",
     ("SANCTION", "convict"): "convict, sentence, fine, indict",
     ("MOBILIZE", "troops"): "deploy, mobilize, mobilise, mass, reinforce, station, amass, "
-                            "dispatch troops, send troops, build up",
+                            "dispatch troops, send troops, build up, strengthen force, "
+                            "strengthen troop, bolster force, bolster troop, boost troop, "
+                            "increase troop, step up patrol, put on alert",
     ("MOBILIZE", "weapons"): "test, arm",
     ("COERCE", "arrest"): "arrest, detain, jail, imprison, apprehend, round up, capture, "
                           "intern, prosecute",
@@ -91,6 +93,7 @@ VERBS: dict[str, Trigger] = _expand({
                              "injure, massacre, slaughter",
     ("ASSAULT", "abduct"): "abduct, kidnap, hijack, take hostage",
     ("ASSAULT", "beat"): "beat, torture, assault physically, stab, lash",
+    ("ASSAULT", "primitive"): "throw stone, throw rock, hurl stone, stone",
     ("ASSAULT", "destroy"): "destroy, burn, demolish, raze, torch, vandalize, ransack, sabotage",
 })
 
