@@ -21,6 +21,8 @@ from parley.events.lexicon import (
     HYPOTHETICAL_MARKERS,
     LIGHT_VERBS,
     REFUSAL_VERBS,
+    RESTRICTION_OBJECTS,
+    REVERSAL_VERBS,
     SPEECH_VERBS,
     Trigger,
     noun_trigger,
@@ -285,6 +287,12 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
     particle = next((c for c in verb.children if c.dep_ in ("prt", "prep")), None)
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
     lemma = verb_lemma(verb)
+    if obj is not None and lemma in REVERSAL_VERBS:
+        # "lifted the blockade", "shortened the curfew", "called off the strike"
+        particle_ok = lemma != "call" or (particle is not None and particle.lower_ == "off")
+        key = obj.lemma_.lower() if obj.lemma_.lower() in RESTRICTION_OBJECTS else obj.lower_
+        if particle_ok and key in RESTRICTION_OBJECTS:
+            return RESTRICTION_OBJECTS[key], obj, f"{lemma} {key}"
     modified = modified_noun(verb)
     if modified is not None and lemma in LIGHT_VERBS:
         # "the deal struck in Corfu": the event is the noun the verb modifies

@@ -21,8 +21,8 @@ def _expand(table: dict[tuple[str, str | None], str]) -> dict[str, Trigger]:
 
 
 VERBS: dict[str, Trigger] = _expand({
-    ("AGREE", None): "agree, pledge, promise, commit, offer, propose, invite, sign, "
-                     "ratify, reach, accept, approve, endorse plan, undertake, guarantee, decide",
+    ("AGREE", None): "agree, pledge, promise, commit, offer, propose, invite, "
+                     "reach, accept, approve, endorse plan, undertake, guarantee, decide",
     ("CONSULT", None): "meet, talk, discuss, negotiate, consult, confer, hold talks, co-chair, "
                        "attend, convene, take part, participate, meet with, speak with, "
                        "exchange views, brief, receive",
@@ -32,9 +32,12 @@ VERBS: dict[str, Trigger] = _expand({
     ("SUPPORT", None): "support, praise, back, welcome, appreciate, commend, hail, congratulate, "
                        "thank, applaud, defend, recognize, recognise, endorse, laud, "
                        "compliment, salute, side with, stand by, vouch, reassure, honor, honour, "
-                       "express support, forgive, favor, favour, value",
-    ("CONCEDE", None): "concede, apologize, apologise, admit, yield, compromise, relent, "
-                       "lift, ease, relax, pardon, grant amnesty, back down, soften, reverse",
+                       "express support, forgive, favor, favour, value, apologize, apologise, "
+                       "sign, ratify, establish tie, establish relation, restore tie, "
+                       "restore relation, normalize relation, upgrade tie, upgrade relation",
+    ("CONCEDE", None): "concede, admit, yield, compromise, relent, accede, give in, "
+                       "accept demand, meet demand, lift, ease, relax, pardon, grant amnesty, "
+                       "back down, soften, reverse",
     ("COOPERATE", None): "cooperate, collaborate, resume, restore, coordinate, partner, ally, "
                          "share, normalize, normalise, team up, join forces, work with, "
                          "establish, integrate, extradite, exchange",
@@ -44,7 +47,8 @@ VERBS: dict[str, Trigger] = _expand({
     ("RETREAT", "withdraw"): "withdraw, retreat, pull out, pull back, leave, evacuate, "
                              "pull, move out",
     ("RETREAT", "release"): "release, free, hand over, return, repatriate",
-    ("RETREAT", "disarm"): "disarm, demobilize, demobilise, decommission, dismantle, destroy weapons",
+    ("RETREAT", "disarm"): "disarm, demobilize, demobilise, decommission, dismantle, destroy weapons, "
+                           "surrender, capitulate, lay down, disband",
     ("RETREAT", "resign"): "resign, step down, quit, abdicate",
     ("RETREAT", "ceasefire"): "cease fire, observe ceasefire, declare ceasefire, halt fighting, "
                               "stop fighting",
@@ -138,6 +142,22 @@ NOUNS: dict[str, Trigger] = _expand({
                        "strikes, airstrikes, massacre, explosion, blast, counter-offensive, "
                        "intervention, hostilities, incursion",
 })
+
+# Verbs that undo a restriction ("lifted the blockade", "called off the strike"): per the
+# CAMEO-to-PLOVER crosswalk easing administrative limits is CONCEDE (081), easing sanctions
+# or embargoes RETREAT ease (085), easing a military blockade RETREAT withdraw (0872).
+REVERSAL_VERBS = {"lift", "ease", "relax", "cancel", "end", "shorten", "reduce", "remove",
+                  "scrap", "drop", "rescind", "revoke", "repeal", "loosen", "suspend", "call"}
+RESTRICTION_OBJECTS = {
+    "blockade": ("RETREAT", "withdraw"), "siege": ("RETREAT", "withdraw"),
+    "sanction": ("RETREAT", "ease"), "sanctions": ("RETREAT", "ease"),
+    "embargo": ("RETREAT", "ease"), "boycott": ("RETREAT", "ease"),
+    "curfew": ("CONCEDE", None), "ban": ("CONCEDE", None), "restriction": ("CONCEDE", None),
+    "restrictions": ("CONCEDE", None), "state of emergency": ("CONCEDE", None),
+    "martial law": ("CONCEDE", None), "strike": ("CONCEDE", None), "protest": ("CONCEDE", None),
+    "closure": ("CONCEDE", None), "censorship": ("CONCEDE", None), "tariff": ("RETREAT", "ease"),
+    "tariffs": ("RETREAT", "ease"),
+}
 
 # Light verbs: their event comes from their object noun ("hold talks", "impose sanctions").
 LIGHT_VERBS = {
