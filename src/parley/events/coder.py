@@ -24,6 +24,7 @@ from parley.events.lexicon import (
     RESTRICTION_OBJECTS,
     REVERSAL_VERBS,
     SPEECH_VERBS,
+    VERBS,
     Trigger,
     noun_trigger,
     verb_trigger,
@@ -299,6 +300,8 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
         head_trigger = noun_phrase_trigger(modified)
         if head_trigger is not None:
             return head_trigger, None, f"{lemma} {modified.lemma_.lower()}"
+    if obj is not None and f"{lemma} {obj.lemma_.lower()}" in VERBS:
+        return VERBS[f"{lemma} {obj.lemma_.lower()}"], obj, f"{lemma} {obj.lemma_.lower()}"
     if obj is not None and lemma in LIGHT_VERBS:
         # "hold talks", and through a measure word: "gave 5 million dollars of aid"
         nouns = [obj] + [p for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
@@ -406,6 +409,13 @@ def _event_id(doc_id: str, sent_start: int, token_i: int, event_type: str) -> st
 def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[Event]:
     events: list[Event] = []
     for token in sent:
+        if token.pos_ == "AUX" and token.dep_ != "ROOT" and token.lemma_ == "be":
+            # "the US must be ready to mediate": a request made of the copula's subject
+            must = must_request(token, ctx)
+            if must is not None:
+                events.append(_event(ctx, sent, sentence_index, token, "REQUEST", "change",
+                                     must[0], must[1], "must be", (False, False, False)))
+            continue
         if token.pos_ not in ("VERB",) and not (token.pos_ == "AUX" and token.dep_ == "ROOT"):
             continue
         lemma = token.lemma_.lower()

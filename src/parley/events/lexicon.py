@@ -52,10 +52,11 @@ VERBS: dict[str, Trigger] = _expand({
     ("RETREAT", "resign"): "resign, step down, quit, abdicate",
     ("RETREAT", "ceasefire"): "cease fire, observe ceasefire, declare ceasefire, halt fighting, "
                               "stop fighting",
-    ("REQUEST", None): "request, ask, urge, appeal, plead, call for, call on, press for, "
-                       "seek, petition, beg, implore, invite to, exhort, press, push for, lobby",
+    ("REQUEST", None): "request, ask, urge, appeal, plead, call for, call on, press for, pressure, "
+                       "remind, seek, petition, beg, implore, invite to, exhort, press, push for, lobby",
     ("REQUEST", "change"): "demand, insist, call for change",
-    ("ACCUSE", "disapprove"): "criticize, criticise, condemn, denounce, decry, deplore, slam, "
+    ("ACCUSE", "disapprove"): "lodge protest, file protest, register protest, deliver protest, "
+                              "file complaint, lodge complaint, criticize, criticise, condemn, denounce, decry, deplore, slam, "
                               "censure, rebuke, blast, lambast, complain, chastise, scold, "
                               "protest against, question, regret, fault",
     ("ACCUSE", "allege"): "accuse, blame, allege, charge, implicate",
@@ -120,7 +121,7 @@ NOUNS: dict[str, Trigger] = _expand({
     ("ACCUSE", "disapprove"): "criticism, condemnation, concern, concerns, displeasure, "
                               "complaint, protest note",
     ("ACCUSE", "allege"): "accusation, allegation, charges, blame",
-    ("ACCUSE", "investigate"): "investigation, probe, inquiry",
+    ("ACCUSE", "investigate"): "investigation, probe, inquiry, hearing, inquest, enquiry",
     ("REJECT", None): "rejection, refusal, veto, denial, opposition",
     ("THREATEN", None): "threat, warning, ultimatum",
     ("PROTEST", "demo"): "protest, demonstration, rally, march, sit-in",
@@ -165,8 +166,9 @@ LIGHT_VERBS = {
     "issue", "voice", "take", "have", "begin", "start", "continue", "announce", "mount",
     "initiate", "open", "resume", "wage", "step", "extend", "lodge", "file", "sign", "strike",
     "seal", "conclude", "renew", "intensify", "order", "organize", "organise", "call", "send",
-    "reimpose", "tighten", "enforce", "declare", "reiterate", "repeat", "maintain",
-    "provide", "offer", "deliver", "pledge", "join", "set", "deepen", "expand",
+    "reimpose", "tighten", "enforce", "declare", "reiterate", "repeat", "maintain", "complete",
+    "deliver", "register",
+    "provide", "offer", "pledge", "join", "set", "deepen", "expand",
 }
 
 # Speech and cognition verbs: their complement holds the event; the speaker is quoted.
