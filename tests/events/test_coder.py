@@ -133,3 +133,9 @@ def test_purpose_clause_and_event_noun_subjects(code_text):
 def test_request_through_must_names_who_is_asked(code_text):
     ev = _one(_events(code_text, "Russia said on Tuesday that Sudan must return the helicopter."), "REQUEST")
     assert _countries(ev.source) == ["RUS"] and _countries(ev.target) == ["SDN"]
+
+
+def test_reported_future_through_a_chain_of_verbs(code_text):
+    ev = _one(_events(code_text, "Karasin said Russia would continue to press for an embargo on arms to Georgia."),
+              "REQUEST")
+    assert ev.future and _countries(ev.target) == ["GEO"]

@@ -396,6 +396,8 @@ def modality(verb: Token) -> tuple[bool, bool, bool, Token | None]:
                 refusal = gov
             if gov.lemma_ in FUTURE_MARKERS or gov_auxes & {"will", "shall"}:
                 future = True
+            if "would" in gov_auxes and gov.dep_ == "ccomp" and gov.head.lemma_ in SPEECH_VERBS:
+                future = True  # "said Russia would continue to press"
             if gov.lemma_ in HYPOTHETICAL_MARKERS or gov_auxes & {"could", "might", "may"}:
                 hypothetical = True
     return negated, future, hypothetical, refusal
