@@ -67,3 +67,13 @@ def test_dated_roles(kb, tmp_path):
 def test_missing_user_file_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="actors file not found"):
         load_knowledge(str(tmp_path / "nope.yaml"))
+
+
+@pytest.mark.parametrize("text,country,sector", [
+    ("Shanghai police", "CHN", "COP"), ("a former White House official", "USA", "ELI"),
+    ("Boko Haram gunmen", "NGA", "REB"), ("A Ugandan attorney", "UGA", "JUD"),
+    ("Poland's interior minister", "POL", "GOV"), ("the rebel leader", None, "REB"),
+])
+def test_cities_organisations_and_specific_roles(kb, text, country, sector):
+    ref = resolve_phrase(text, kb)
+    assert (ref.country, ref.sector) == (country, sector)

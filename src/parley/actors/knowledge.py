@@ -98,7 +98,8 @@ class KnowledgeBase:
     def country_regex(self) -> re.Pattern[str]:
         """Every alias and demonym, longest first, for searching inside a phrase."""
         if self._country_re is None:
-            forms = [a for a, act in self.aliases.items() if act.kind in ("state", "igo", "region")]
+            forms = [a for a, act in self.aliases.items()
+                     if act.kind in ("state", "igo", "region") or (act.kind == "org" and act.country)]
             forms += list(self.demonyms)
             forms = sorted({f for f in forms if len(f) > 1}, key=len, reverse=True)
             self._country_re = re.compile(

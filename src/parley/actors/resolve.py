@@ -168,6 +168,13 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
         actor_id = code if sector in ("GOV", "IGO", "PRE") else f"{code}:{sector or 'UNK'}"
         return ActorRef(text=text, actor_id=actor_id, name=kb.country_names.get(code, code),
                         country=code, sector=sector)
+    if sector is not None and not is_person:
+        city_country = _country_of_city_in(text)
+        if city_country is not None:
+            # "Shanghai authorities", "Kano State government": a big city names its country
+            return ActorRef(text=text, actor_id=f"{city_country}:{sector}",
+                            name=kb.country_names.get(city_country, city_country),
+                            country=city_country, sector=sector)
     if is_person:
         return ActorRef(text=text, actor_id=f"person:{_slug(strip_titles(text))}",
                         name=strip_titles(text), country=None, sector=sector)
@@ -175,6 +182,22 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
         return ActorRef(text=text, actor_id=f"sector:{sector}", name=None, country=None,
                         sector=sector)
     return ActorRef(text=text, actor_id=None, name=None, country=None, sector=None)
+
+
+CITY_MIN_POPULATION = 100_000
+
+
+def _country_of_city_in(text: str) -> str | None:
+    """The country of a large city named in a phrase (the largest such city wins)."""
+    from parley.places import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    for name in re.findall(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?", text):
+        cities = [c for c in gazetteer.candidates(name)
+                  if c.place.feature == "city" and c.population >= CITY_MIN_POPULATION]
+        if cities:
+            return max(cities, key=lambda c: c.population).place.country
+    return None
 
 
 def _only_the_name(text: str, start: int, end: int) -> bool:
