@@ -58,7 +58,7 @@ def load_gazetteer() -> Gazetteer:
     iso2_to_iso3 = {c["iso"]: c["iso3"] for c in countries.values()}
     by_name: dict[str, list[Candidate]] = defaultdict(list)
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
-    state_sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    state_sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
     for city in gc.get_cities().values():
         iso3 = iso2_to_iso3.get(city["countrycode"])
         pop = int(city["population"])
@@ -69,16 +69,19 @@ def load_gazetteer() -> Gazetteer:
         admin1 = city["admin1code"] if city["countrycode"] == "US" else ""
         for name in names:
             by_name[name.lower()].append(Candidate(place, pop, admin1))
+        # unweighted: the towns spread over a territory approximate its geographic centre,
+        # where gazetteers put a country's point, better than a population-weighted mean
         acc = sums[iso3 or ""]
-        acc[0] += city["latitude"] * pop
-        acc[1] += city["longitude"] * pop
-        acc[2] += pop
+        acc[0] += city["latitude"]
+        acc[1] += city["longitude"]
+        acc[2] += 1
         if city["countrycode"] == "US":
             st = state_sums[city["admin1code"]]
-            st[0] += city["latitude"] * pop
-            st[1] += city["longitude"] * pop
-            st[2] += pop
-    # countries sit at the population-weighted centre of their cities
+            st[0] += city["latitude"]
+            st[1] += city["longitude"]
+            st[2] += 1
+            st[3] += pop
+    # countries and US states sit at the mean position of their towns
     by_iso3: dict[str, Candidate] = {}
     for info in countries.values():
         iso3 = info["iso3"]
@@ -101,7 +104,7 @@ def load_gazetteer() -> Gazetteer:
         lat, lon = (found[0] / found[2], found[1] / found[2]) if found and found[2] else (None, None)
         place = Place(name=state["name"], country="USA", lat=lat, lon=lon,
                       geonames_id=state["geonameid"], feature="region")
-        candidate = Candidate(place, int((found or [0, 0, 0])[2]), state["code"])
+        candidate = Candidate(place, int((found or [0, 0, 0, 0])[3]), state["code"])
         by_name[state["name"].lower()].append(candidate)
         for abbreviation, code in US_STATE_ABBREVIATIONS.items():
             if code == state["code"]:

@@ -38,7 +38,8 @@ def score_corpus(path: Path, name: str) -> list[Figure]:
     tp = n_sys = n_gold = 0
     for doc, parsed in zip(docs, nlp.pipe((d["text"] for d in docs), batch_size=8), strict=True):
         gold = _gold(doc)
-        ents = [e for e in parsed.ents if e.label_ in ("GPE", "LOC", "FAC")]
+        # NORP too: both corpora annotate nationality adjectives ("Sudanese") as toponyms
+        ents = [e for e in parsed.ents if e.label_ in ("GPE", "LOC", "FAC", "NORP")]
         context = context_from_names([t["surface"] for t in gold] + [e.text for e in ents])
         for top in gold:
             total += 1
