@@ -28,3 +28,13 @@ def test_sentences_do_not_cross_paragraphs():
     assert [s.text for s in doc.sentences] == ["Talks began in Geneva", "The envoy said progress was made."]
     for s in doc.sentences:
         assert doc.text[s.start:s.end] == s.text
+
+
+def test_dateline_is_not_parsed_into_the_first_sentence(code_text):
+    doc = code_text("YEREVAN, Armenia (Reuters) - Armenian Foreign Minister Ararat Mirzoyan met "
+                    "Azerbaijani Foreign Minister Jeyhun Bayramov in Tbilisi on Monday.")
+    assert doc.text.startswith("YEREVAN, Armenia (Reuters) - ")  # the text keeps it
+    first = doc.sentences[0]
+    assert first.text.startswith("Armenian Foreign Minister") and doc.text[first.start:first.end] == first.text
+    event = doc.events[0]
+    assert event.source[0].name == "Ararat Mirzoyan" and event.source[0].country == "ARM"

@@ -13,7 +13,7 @@ from parley.events import code_document
 from parley.events.classifier import default_classifier
 from parley.ingest import ingest_paths
 from parley.model import Document, content_hash
-from parley.nlp import load_nlp, parse
+from parley.nlp import load_nlp, parse, text_for_parsing
 from parley.places import load_gazetteer, locate_events
 from parley.time import date_events
 
@@ -66,7 +66,7 @@ def run_bench(paths: list[Path], minimum_docs: int = 50) -> list[StageTime]:
     timed("clean", lambda: [clean_document(d) for d in docs])
     parsed: list = []  # type: ignore[type-arg]
     timed("nlp", lambda: parsed.extend(parse(d, p) for d, p in
-                                       zip(docs, nlp.pipe(d.text for d in docs), strict=True)))
+                                       zip(docs, nlp.pipe(text_for_parsing(d) for d in docs), strict=True)))
     def actors() -> None:
         for d, p in zip(docs, parsed, strict=True):
             learn_roles(p, d, registry)

@@ -272,9 +272,10 @@ def clean_text(doc: Document, raw_text: str | None = None, extracted: bool = Fal
     paragraphs = drop_repeated([b.text for b in blocks if b.kind == "body"])
     if paragraphs:
         # the dateline stays in the text (it is part of the article); we only record it
-        place, agency, _rest = split_dateline(paragraphs[0])
+        place, agency, rest = split_dateline(paragraphs[0])
         if place:
             doc.dateline = place
+            doc.dateline_end = len(paragraphs[0]) - len(rest)
             if agency and doc.source is None:
                 doc.source = find_agency(agency) or agency
     if doc.published is None:

@@ -144,6 +144,7 @@ class Document:
     published: str | None = None  # ISO date, None when the page gives none
     published_precision: str = "none"
     dateline: str | None = None
+    dateline_end: int = 0  # the dateline "CORFU, Greece (Reuters) - " spans text[:dateline_end]
     warnings: list[str] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)

@@ -103,9 +103,16 @@ def load_nlp() -> Language:
     return nlp
 
 
+def text_for_parsing(doc: Document) -> str:
+    """The cleaned text with its dateline blanked out (same length, so offsets hold): the
+    dateline is metadata, and parsed with the first sentence it would become its subject."""
+    end = doc.dateline_end
+    return " " * end + doc.text[end:] if end else doc.text
+
+
 def parse(doc: Document, nlp_doc: Doc | None = None) -> Doc:
     """Parse the cleaned text and record the sentences on the Document."""
-    parsed = nlp_doc if nlp_doc is not None else load_nlp()(doc.text)
+    parsed = nlp_doc if nlp_doc is not None else load_nlp()(text_for_parsing(doc))
     doc.sentences = [
         Sentence(index=i, start=s.start_char, end=s.end_char, text=s.text)
         for i, s in enumerate(_sentences(parsed))
@@ -138,7 +145,7 @@ def _trim(span: Span) -> Span:
 
 def parse_many(docs: list[Document], batch_size: int = 16) -> list[Doc]:
     nlp = load_nlp()
-    parsed = list(nlp.pipe((d.text for d in docs), batch_size=batch_size))
+    parsed = list(nlp.pipe((text_for_parsing(d) for d in docs), batch_size=batch_size))
     for doc, p in zip(docs, parsed, strict=False):
         parse(doc, p)
     return parsed

@@ -19,7 +19,7 @@ from parley.events import code_document
 from parley.events.classifier import EventClassifier, default_classifier
 from parley.ingest import IngestProblem, ingest_paths
 from parley.model import Document
-from parley.nlp import load_nlp, parse
+from parley.nlp import load_nlp, parse, text_for_parsing
 from parley.places import locate_events
 from parley.store import Store
 from parley.time import date_events, time_expressions
@@ -71,7 +71,7 @@ def process_documents(docs: list[Document], registry: ActorRegistry | None = Non
             progress("clean", i + 1, len(docs))
     nlp = load_nlp()
     parsed: list[Doc] = []
-    for i, (doc, p) in enumerate(zip(kept, nlp.pipe(d.text for d in kept), strict=False)):
+    for i, (doc, p) in enumerate(zip(kept, nlp.pipe(text_for_parsing(d) for d in kept), strict=False)):
         parse(doc, p)
         parsed.append(p)
         if progress:

@@ -153,7 +153,7 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
         return actor_ref(text, exact)
     if registry is not None:
         person = registry.find(text) if is_person else None
-        if person is None and not is_person:
+        if person is None:
             person = _person_inside(text, registry)
         if person is not None:
             return person_ref(text, person, day)
@@ -212,9 +212,16 @@ def _person_inside(text: str, registry: ActorRegistry) -> Person | None:
     capitalised = re.findall(r"\b[A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+)*", text)
     kb = registry.kb
     for chunk in capitalised:
-        chunk = strip_titles(chunk)
-        if any(word in kb.demonyms or word in kb.aliases for word in chunk.split()):
-            continue  # "Iraqi Kurds" names a people, not a person
+        # nationality and place words are not part of a name: "Armenian Foreign Minister
+        # Ararat Mirzoyan" -> "Ararat Mirzoyan"; "Iraqi Kurds" -> "Kurds" (exact match only)
+        words = chunk.split()
+        kept = [w for w in words if w not in kb.demonyms and w not in kb.aliases]
+        chunk = strip_titles(" ".join(kept))
+        if len(kept) < len(words) and len(chunk.split()) < 2:
+            person = next((p for p in registry.people if chunk in p.aliases), None)
+            if person is not None:
+                return person
+            continue
         if chunk and len(chunk) > 2:
             person = next((p for p in registry.people if chunk in p.aliases), None)
             if person is None and len(chunk.split()) <= 3:

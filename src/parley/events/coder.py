@@ -214,6 +214,8 @@ def find_targets(verb: Token, obj: Token | None, ctx: CodingContext,
             if child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
                 candidates.extend(c for c in child.children if c.dep_ == "pobj")
     for cand in candidates:
+        if cand.pos_ == "NOUN" and noun_phrase_trigger(cand) is not None:
+            continue  # an event noun ("at the request of ...") is not an actor
         refs = [r for r in actors_of(cand, ctx) if r.actor_id not in source_ids]
         if refs:
             return _unique(refs)
@@ -596,7 +598,7 @@ def _main_clause_actors(sent: Span, ctx: CodingContext) -> tuple[Token, list[Act
     while root.lemma_.lower() in SPEECH_VERBS:
         comp = next((c for c in root.children if c.dep_ in ("ccomp", "xcomp")), None)
         if comp is None:
-            break
+            return None  # a bare statement ("did not comment") reports no act
         root = comp
     subject, _ = find_subject(root)
     sources = actors_of(subject, ctx)
