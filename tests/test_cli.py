@@ -119,3 +119,18 @@ def test_search(tmp_path):
     runner.invoke(app, ["run", str(REPO / "examples"), "--db", db])
     result = runner.invoke(app, ["search", "ceasefire", "--db", db])
     assert result.exit_code == 0 and "Ceasefire collapses" in result.output
+
+
+def test_batches_share_learned_roles(tmp_path):
+    from parley.pipeline import run_paths
+    from parley.store import Store
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Russian Foreign Minister Sergey Lavrov met Turkish officials in Ankara on Monday.")
+    (corpus / "b.txt").write_text("Lavrov criticized Georgia over the border incident on Tuesday.")
+    with Store(tmp_path / "b.duckdb") as store:
+        report = run_paths([corpus], store, batch_size=1)
+        assert len(report.documents) == 2
+        accuse = [e for e in store.events() if e["event_type"] == "ACCUSE"]
+    assert accuse and accuse[0]["source"][0]["country"] == "RUS"

@@ -90,8 +90,14 @@ def process_documents(docs: list[Document], registry: ActorRegistry | None = Non
     return kept
 
 
+BATCH_SIZE = 200  # documents parsed and held in memory at once
+
+
 def run_paths(paths: Iterable[str | Path], store: Store, progress: Progress | None = None,
-              reprocess: bool = False) -> RunReport:
+              reprocess: bool = False, batch_size: int = BATCH_SIZE) -> RunReport:
+    """Ingest, code and store documents batch by batch: memory stays bounded on large
+    corpora and an interrupted run keeps every batch already stored. People's roles learned
+    in one batch (or an earlier run) resolve names in later ones."""
     docs, problems = ingest_paths(paths)
     report = RunReport(problems=problems)
     known = store.known_doc_ids(coded_only=True)
@@ -101,16 +107,23 @@ def run_paths(paths: Iterable[str | Path], store: Store, progress: Progress | No
     for person in store.load_people():
         if registry.find(person.name) is None:
             registry.people.append(person)
-    processed = process_documents(todo, registry, progress)
-    for doc in todo:
-        if not doc.text.strip():
-            report.problems.append(IngestProblem(doc.origin, "empty document after cleaning"))
-    for doc in processed:
-        store.save_document(doc)
-    store.save_people(registry.people)
+    for first in range(0, len(todo), batch_size):
+        batch = todo[first:first + batch_size]
+
+        def batch_progress(stage: str, done: int, _total: int, offset: int = first) -> None:
+            if progress:
+                progress(stage, offset + done, len(todo))
+
+        processed = process_documents(batch, registry, batch_progress)
+        for doc in batch:
+            if not doc.text.strip():
+                report.problems.append(IngestProblem(doc.origin, "empty document after cleaning"))
+        for doc in processed:
+            store.save_document(doc)
+        store.save_people(registry.people)
+        report.documents.extend(processed)
     refresh_stories(store)
     store.build_search_index()
-    report.documents = processed
     return report
 
 
