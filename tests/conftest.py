@@ -21,6 +21,13 @@ def registry():
     return ActorRegistry(load_knowledge())
 
 
+@pytest.fixture(scope="session")
+def nlp():
+    from parley.nlp import load_nlp
+
+    return load_nlp()
+
+
 @pytest.fixture()
 def code_text(registry):
     """Run clean-free pipeline stages on one text and return its events."""

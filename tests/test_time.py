@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from parley.time import resolve
+from parley.time import resolve, resolve_timex, time_expressions
 
 ANCHOR = date(2008, 8, 28)  # a Thursday
 
@@ -18,9 +18,17 @@ ANCHOR = date(2008, 8, 28)  # a Thursday
     ("earlier this month", "2008-08", "month"),
     ("next month", "2008-09", "month"),
     ("next December", "2008-12", "month"),
-    ("December 17-18", "2007-12-17", "day"),
+    ("December 17-18", "2008-12-17", "day"),  # no tense: the nearest December 17
     ("Tuesday and Wednesday", "2008-08-26", "day"),
-    ("October 15", "2007-10-15", "day"),  # past by default: the latest October 15
+    ("October 15", "2008-10-15", "day"),
+    ("April 3", "2008-04-03", "day"),
+    ("March", "2008-03", "month"),
+    ("this September", "2008-09", "month"),
+    ("July last year", "2007-07", "month"),
+    ("the end of November", "2008-11", "month"),
+    ("mid-1996", "1996", "year"),
+    ("nineteen ninety-six", "1996", "year"),
+    ("a year earlier", "2007", "year"),
     ("yesterday", "2008-08-27", "day"),
     ("November 20, 2010", "2010-11-20", "day"),
     ("4 Sep, 2008", "2008-09-04", "day"),
@@ -34,10 +42,59 @@ def test_resolve(text, value, precision):
     assert got is not None and (got.value, got.precision) == (value, precision)
 
 
-def test_future_sentence_looks_forward():
-    assert resolve("Friday", ANCHOR, future=True).value == "2008-08-29"
-    assert resolve("December 17-18", ANCHOR, future=True).value == "2008-12-17"
-    assert resolve("October 15", ANCHOR, future=True).value == "2008-10-15"
+def test_tense_decides_which_day():
+    assert resolve("Friday", ANCHOR, "future").value == "2008-08-29"
+    assert resolve("Friday", ANCHOR, "past").value == "2008-08-22"
+    assert resolve("December 17-18", ANCHOR, "future").value == "2008-12-17"
+    assert resolve("February 3", ANCHOR, "future").value == "2009-02-03"
+    assert resolve("December 17", ANCHOR, "past").value == "2007-12-17"
+    # a past-tense report still announces dates a few weeks ahead
+    assert resolve("October 15", ANCHOR, "past").value == "2008-10-15"
+
+
+@pytest.mark.parametrize("text,tense,quarterly,value", [
+    ("last Wednesday", None, False, "2008-08-27"),
+    ("the previous Friday", None, False, "2008-08-22"),
+    ("daily", None, False, "P1D"),
+    ("every week", None, False, "P1W"),
+    ("the year", None, False, "2008"),
+    ("the fiscal year", None, False, "2008"),
+    ("the quarter", None, False, "2008-Q2"),
+    ("this quarter", None, False, "2008-Q3"),
+    ("a year ago", None, True, "2007-Q2"),
+    ("a year ago", None, False, "2007"),
+    ("this year's third quarter", None, False, "2008-Q3"),
+    ("fourth quarter", None, False, "2007-Q4"),
+    ("fourth quarter", "future", False, "2008-Q4"),
+    ("two decades", None, False, "P20Y"),
+    ("almost a hundred years", None, False, "P100Y"),
+    ("10 p.m. Wednesday", "past", False, "2008-08-27T22:00"),
+    ("noon Thursday", None, False, "2008-08-28T12:00"),
+    ("the weekend", "past", False, "2008-W34-WE"),
+    ("the weekend", "future", False, "2008-W35-WE"),
+    ("Christmas", "future", False, "2008-12-25"),
+    ("Thanksgiving Day", "past", False, "2007-11-22"),
+    ("current", None, False, "PRESENT_REF"),
+    ("6-year-old", None, False, None),
+])
+def test_timex_values(text, tense, quarterly, value):
+    assert resolve_timex(text, ANCHOR, tense, quarterly) == value
+
+
+@pytest.mark.parametrize("sentence,expression,tense", [
+    ("The ministers will meet on Friday.", "Friday", "future"),
+    ("The ministers met on Friday.", "Friday", "past"),
+    ("The talks would resume on Friday, he said.", "Friday", "future"),
+    ("The offer had been due to expire Friday.", "Friday", "past"),
+])
+def test_tense_of_the_governing_verb(nlp, sentence, expression, tense):
+    mentions = {m.text: m for m in time_expressions(nlp(sentence))}
+    assert mentions[expression].tense == tense
+
+
+def test_clock_times_join_their_day(nlp):
+    texts = [m.text for m in time_expressions(nlp("Police said he was taken at 10 p.m. Wednesday night."))]
+    assert any("10 p.m." in t and "Wednesday" in t for t in texts)
 
 
 def test_relative_needs_an_anchor():

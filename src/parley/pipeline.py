@@ -41,7 +41,7 @@ class RunReport:
 def date_and_locate(doc: Document, parsed: Doc) -> None:
     """The time and place stages: date each event from the time expressions of its
     sentence, and locate it from the places named after a locative preposition."""
-    times = [(text, start, end) for text, start, end, _forward in time_expressions(parsed)]
+    times = time_expressions(parsed)
     places = []
     for e in parsed.ents:
         if e.label_ in ("GPE", "LOC", "FAC"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from parley.model import Document, Event
 
@@ -57,23 +57,50 @@ def _weekday(anchor: date, weekday: int, direction: str) -> date:
     return anchor - timedelta(days=delta)
 
 
-def _year_for_month(anchor: date, month: int, direction: str | None) -> int:
-    """Year of a month named without one: 'last'/past -> the latest occurrence up to the
-    publication month, 'next'/future -> the next one from it."""
+SOON_MONTHS = 2
+
+
+def _year_for_month(anchor: date, month: int, direction: str | None, day: int | None = None) -> int:
+    """Year of a month (or month and day) named without one: 'last' -> the occurrence
+    before the publication month, 'next' -> the one after it, 'this' -> the publication
+    year; a past-tense verb -> the latest occurrence up to the publication date, a future
+    one -> the next from it; with no tense, the nearest occurrence either way."""
+    here = (anchor.month, day or 0)
+    there = (month, day or 0)
     if direction == "last":
         return anchor.year if month < anchor.month else anchor.year - 1
     if direction == "next":
         return anchor.year if month > anchor.month else anchor.year + 1
+    if direction == "this":
+        return anchor.year
     if direction == "future":
-        return anchor.year if month >= anchor.month else anchor.year + 1
-    return anchor.year if month <= anchor.month else anchor.year - 1
+        return anchor.year if there >= here else anchor.year + 1
+    ahead = (month - anchor.month) % 12
+    if direction == "past":
+        # reported speech in the past tense still announces dates a few weeks ahead
+        # ("said the dividend is payable Dec. 15"): only farther ones are last year's
+        return anchor.year if there <= here or ahead <= SOON_MONTHS else anchor.year - 1
+    if day is None:
+        return anchor.year + (month < anchor.month) if ahead < 6 and ahead != 0 else \
+            anchor.year - (month > anchor.month)
+    candidates = []
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            candidates.append((abs((date(year, month, day) - anchor).days), year))
+        except ValueError:
+            continue
+    return min(candidates)[1] if candidates else anchor.year
 
 
-def resolve(text: str, anchor: date | None, future: bool = False) -> TimeValue | None:
-    """Normalise one time expression. `future` says the verb looks forward (for weekdays)."""
+def resolve(text: str, anchor: date | None, tense: str | None = None) -> TimeValue | None:
+    """Normalise one time expression. `tense` is the tense of the verb it attaches to
+    ('past', 'present', 'future' or None): it decides which Tuesday or which December."""
     raw = text
     t = text.lower().strip()
     t = re.sub(r"^(?:on|in|at|by|since|until|from|during|the)\s+", "", t)
+    t = re.sub(r"^(?:(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+(?:the\s+)?|mid-\s*|mid\s+|"
+               r"early\s+|late\s+|earlier\s+|later\s+|fiscal\s+|around\s+)", "", t)
+    future = tense == "future"
     # explicit full dates (with a year)
     m = re.search(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{{1,2}})?,?\s+((?:19|20)\d\d)\b", t)
     if m:
@@ -90,6 +117,9 @@ def resolve(text: str, anchor: date | None, future: bool = False) -> TimeValue |
     m = re.fullmatch(r"(?:the\s+)?(?:early|mid|late\s+)?((?:19|20)\d\d)s?", t)
     if m:
         return TimeValue(m.group(1), "year", raw)
+    spoken = _spoken_year(t)
+    if spoken:
+        return TimeValue(str(spoken), "year", raw)
     if anchor is None:
         return None
     # relative expressions need the publication date
@@ -110,8 +140,10 @@ def resolve(text: str, anchor: date | None, future: bool = False) -> TimeValue |
     if m:
         month = _month(m.group(2))
         direction = {"last": "last", "past": "last", "previous": "last", "next": "next",
-                     "coming": "next"}.get(m.group(1) or "")
-        year = _year_for_month(anchor, month, direction or ("future" if future else None))
+                     "coming": "next", "this": "this"}.get(m.group(1) or "")
+        day_of_month = int(m.group(3)) if m.group(3) else None
+        outlook = "future" if future else ("past" if tense == "past" else None)
+        year = _year_for_month(anchor, month, direction or outlook, day_of_month)
         if m.group(3):
             try:
                 return TimeValue(date(year, month, int(m.group(3))).isoformat(), "day", raw)
@@ -130,7 +162,11 @@ def resolve(text: str, anchor: date | None, future: bool = False) -> TimeValue |
             first = _shift_month(anchor, shift)
             return TimeValue(f"{first.year}-{first.month:02d}", "month", raw)
         return TimeValue(str(anchor.year + shift), "year", raw)
-    m = re.fullmatch(r"(\w+)\s+(day|week|month|year)s?\s+ago", t)
+    m = re.fullmatch(rf"{_MONTH_RE}\s+(this|last|next)\s+year", t)
+    if m:
+        year = anchor.year + {"this": 0, "last": -1, "next": 1}[m.group(2)]
+        return TimeValue(f"{year}-{_month(m.group(1)):02d}", "month", raw)
+    m = re.fullmatch(r"(\w+)\s+(day|week|month|year)s?\s+(?:ago|earlier|before)", t)
     if m and (m.group(1) in _NUMBER_WORDS or m.group(1).isdigit()):
         n = _NUMBER_WORDS.get(m.group(1)) or int(m.group(1))
         unit = m.group(2)
@@ -148,6 +184,17 @@ def resolve(text: str, anchor: date | None, future: bool = False) -> TimeValue |
     return None
 
 
+def _spoken_year(words: str) -> int | None:
+    """'nineteen ninety-six' -> 1996, as broadcast transcripts write years."""
+    m = re.fullmatch(r"(nineteen|twenty)\s+(.+)", words.replace("-", " "))
+    if not m:
+        return None
+    rest = parse_number(m.group(2))
+    if rest is None or not 10 <= rest <= 99:
+        return None
+    return (1900 if m.group(1) == "nineteen" else 2000) + rest
+
+
 def inferred_anchor(ents: list[tuple[str, int, int]]) -> date | None:
     """Without a publication date, the latest fully written date in the text bounds when it
     was written: relative expressions can be read against it, marked as inferred."""
@@ -156,30 +203,32 @@ def inferred_anchor(ents: list[tuple[str, int, int]]) -> date | None:
     return max(days) if days else None
 
 
-def date_events(doc: Document, parsed_ents: list[tuple[str, int, int]] | None = None) -> None:
+def date_events(doc: Document, parsed_ents: list[TimeMention] | None = None) -> None:
     """Give every event of doc a date: the time expression attached to its sentence, else
     the publication date; mark events that only refer back to history. Without a
     publication date, relative expressions are read against the latest explicit date in
     the text and flagged `date_inferred`; events with no expression stay undated."""
     ents = parsed_ents or []
     anchor = date.fromisoformat(doc.published) if doc.published else None
-    inferred = inferred_anchor(ents) if anchor is None else None
+    inferred = inferred_anchor([(m.text, m.start, m.end) for m in ents]) if anchor is None else None
     for event in doc.events:
         _date_event(event, anchor, ents, inferred)
 
 
-def _date_event(event: Event, anchor: date | None, ents: list[tuple[str, int, int]],
+def _date_event(event: Event, anchor: date | None, ents: list[TimeMention],
                 inferred: date | None = None) -> None:
-    in_sentence = [(text, start) for text, start, end in ents
-                   if event.sentence_start <= start < event.sentence_end]
+    in_sentence = [m for m in ents if event.sentence_start <= m.start < event.sentence_end]
     best: TimeValue | None = None
     used_inferred = False
     trigger_at = event.trigger_start
-    for text, _start in sorted(in_sentence, key=lambda e: abs(e[1] - trigger_at)):
-        value = resolve(text, anchor, future=event.future)
+    for mention in sorted(in_sentence, key=lambda m: abs(m.start - trigger_at)):
+        text = mention.text
+        # the tense of the expression's own verb, else the event's outlook
+        tense = mention.tense or ("future" if event.future else "past")
+        value = resolve(text, anchor, tense)
         from_inferred = False
         if value is None and anchor is None and inferred is not None:
-            value = resolve(text, inferred, future=event.future)
+            value = resolve(text, inferred, tense)
             from_inferred = value is not None
         if value is not None and value.precision in ("day", "month", "year"):
             best, used_inferred = value, from_inferred
@@ -209,11 +258,12 @@ _VAGUE = {"several", "few", "many", "some", "recent", "coming", "the", "past", "
 _SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 _PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI"}
-PRESENT_WORDS = {"now", "currently", "at present", "at the moment", "present", "the present",
+PRESENT_WORDS = {"now", "currently", "current", "at present", "at the moment", "present", "the present",
                  "nowadays", "these days", "right now", "today's"}
-PAST_WORDS = {"the past", "recently", "previously", "formerly", "once", "earlier", "before",
+PAST_WORDS = {"the past", "recently", "recent", "previously", "formerly", "once", "earlier", "before",
               "in the past", "lately", "recent days", "recent weeks", "the time", "then"}
 FUTURE_WORDS = {"the future", "future", "one day", "someday", "soon", "coming months",
+                "the near future", "the near term", "the short term",
                 "coming years", "in the future", "later", "the coming months", "the coming years"}
 
 
@@ -225,7 +275,9 @@ def parse_number(words: str) -> int | None:
     total = 0
     found = False
     for word in words.split():
-        if word in _NUMBER_WORDS:
+        if word in ("hundred", "thousand") and found:
+            total *= 100 if word == "hundred" else 1000
+        elif word in _NUMBER_WORDS:
             total += _NUMBER_WORDS[word]
         elif word in _MORE_NUMBERS:
             total += _MORE_NUMBERS[word]
@@ -240,51 +292,111 @@ def parse_number(words: str) -> int | None:
 def _duration(amount: str | None, unit: str) -> str:
     code = _UNITS[unit]
     n = parse_number(amount) if amount else 1
+    if code in ("DE", "CE") and n:  # TimeBank writes decades and centuries in years
+        n, code = n * (10 if code == "DE" else 100), "Y"
     n_text = "X" if n is None or n == 0 else str(n)
     if code.startswith("T"):
         return f"PT{n_text}{code[1]}"
     return f"P{n_text}{code}"
 
 
-def resolve_timex(text: str, anchor: date | None, future: bool = False) -> str | None:
+def _completed_quarter(anchor: date, shift: int = 0) -> str:
+    """The latest quarter that has ended by anchor, shifted by whole quarters: what
+    business news means by 'the quarter' and 'the latest quarter'."""
+    index = anchor.year * 4 + (anchor.month - 1) // 3 - 1 + shift
+    return f"{index // 4}-Q{index % 4 + 1}"
+
+
+def resolve_timex(text: str, anchor: date | None, tense: str | None = None,
+                  quarter_talk: bool = False) -> str | None:
     """A TIMEX3 value for a time expression: dates, weeks, quarters, seasons, decades,
-    durations, parts of day and the PRESENT/PAST/FUTURE_REF placeholders."""
+    durations, parts of day, sets ('daily') and the PRESENT/PAST/FUTURE_REF placeholders.
+    `quarter_talk` says the sentence is about quarterly figures, where 'a year ago' means
+    the same quarter a year before."""
     t = re.sub(r"\s+", " ", text.lower().strip(" .,"))
     t = re.sub(r"^(?:about|around|nearly|almost|some|over|more than|less than|at least|"
                r"no more than|just|only|roughly|within|up to)\s+", "", t)
+    if AGE_RE.fullmatch(t):
+        return None  # ages ("a 6-year-old") are not time expressions
     if t in PRESENT_WORDS:
         return "PRESENT_REF"
     if t in PAST_WORDS:
         return "PAST_REF"
     if t in FUTURE_WORDS:
         return "FUTURE_REF"
-    if t in ("today", "this day") and anchor:
+    if t in SET_WORDS:
+        return SET_WORDS[t]
+    m = re.fullmatch(r"(?:every|each|per) (day|week|month|year|quarter|hour)", t)
+    if m:
+        return _duration(None, m.group(1))
+    if (t in ("today", "this day") or re.fullmatch(r"the (?:first|second|third|\w+th) day", t)) and anchor:
         return anchor.isoformat()
     m = re.fullmatch(r"(?:the )?(?:(early|mid|late) ?-?)?(?:the )?((?:19|20)?\d)0'?s", t)
     if m:
         digits = m.group(2)
         return ("19" + digits if len(digits) == 1 else digits)[:3]
-    m = re.fullmatch(r"(?:the )?(first|second|third|fourth)[ -]quarter", t)
-    if m and anchor:
-        return f"{anchor.year}-Q{_ORDINALS[m.group(1)]}"
-    m = re.fullmatch(r"(the|this|the latest|the current|last|the last|the previous|next|the next) quarter", t)
-    if m and anchor:
-        shift = -1 if "last" in m.group(1) or "previous" in m.group(1) else (1 if "next" in m.group(1) else 0)
-        index = anchor.year * 4 + (anchor.month - 1) // 3 + shift
-        return f"{index // 4}-Q{index % 4 + 1}"
-    if t == "the current year" and anchor:
+    if anchor is None:
+        value = resolve(text, anchor, tense)
+        return value.value if value else None
+    m = re.fullmatch(r"(this|last|next) year's (first|second|third|fourth) quarter", t)
+    if m:
+        return f"{anchor.year + {'this': 0, 'last': -1, 'next': 1}[m.group(1)]}-Q{_ORDINALS[m.group(2)]}"
+    year_back = re.fullmatch(r"(?:a year ago|a year earlier|year[- ](?:ago|earlier)|"
+                             r"the (?:year[- ](?:ago|earlier)|comparable|corresponding|same) "
+                             r"(?:\w+ )?(?:quarter|period)(?: a year (?:ago|earlier))?)", t)
+    if year_back and quarter_talk:
+        return _completed_quarter(anchor, -4)
+    m = re.fullmatch(r"(?:the )?(?:(\d{4}) )?(first|second|third|fourth)[ -]quarter(?: of (\d{4}))?", t)
+    if m:
+        quarter = _ORDINALS[m.group(2)]
+        year_text = m.group(1) or m.group(3)
+        current = (anchor.month - 1) // 3 + 1
+        # a quarter still to come is last year's, unless the verb looks forward
+        year = int(year_text) if year_text else anchor.year - (quarter > current and tense != "future")
+        return f"{year}-Q{quarter}"
+    m = re.fullmatch(r"(the|this|the latest|the current|the most recent|the recent|last|the last|"
+                     r"the previous|next|the next) (?:fiscal )?(quarter|period)", t)
+    if m and (m.group(2) == "quarter" or quarter_talk):
+        word = m.group(1)
+        if word in ("this", "the current"):
+            return _completed_quarter(anchor, 1)
+        if word in ("next", "the next"):
+            return _completed_quarter(anchor, 2)
+        return _completed_quarter(anchor)  # 'the', 'the latest' and 'last' quarter alike
+    if re.fullmatch(r"(?:the )?(?:current |full |same )?(?:fiscal |calendar )?year|"
+                    r"(?:the )?(?:end|rest|remainder|balance|start|beginning) of (?:the|this) year|"
+                    r"earlier (?:in )?(?:the|this) year|later this year|year[- ]end|"
+                    r"the current year", t) and t not in ("year", "fiscal year"):
         return str(anchor.year)
-    m = re.fullmatch(r"(?:(this|last|next|the) )?(?:early |late )?(spring|summer|fall|autumn|winter)", t)
-    if m and anchor:
-        year = anchor.year - (1 if m.group(1) == "last" else 0) + (1 if m.group(1) == "next" else 0)
+    if re.fullmatch(r"the (?:latest|last|previous|prior) fiscal year", t):
+        return str(anchor.year - 1)
+    m = re.fullmatch(r"(?:(this|last|next|the|this past|this coming) )?(?:early |late )?(spring|summer|fall|autumn|winter)", t)
+    if m:
+        year = anchor.year - (m.group(1) == "last") + (m.group(1) == "next")
         return f"{year}-{_SEASONS[m.group(2)]}"
-    if t in ("the weekend", "this weekend", "weekend") and anchor:
-        iso = anchor.isocalendar()
+    if t in ("the weekend", "this weekend", "weekend", "last weekend", "next weekend", "the past weekend"):
+        # the weekend just gone, early in the week or when the verb is past; else the coming one
+        back = "last" in t or "past" in t or (
+            "next" not in t and tense != "future" and (tense == "past" or anchor.weekday() < 2))
+        monday = anchor - timedelta(days=anchor.weekday())
+        if back and anchor.weekday() < 5:
+            monday -= timedelta(weeks=1)
+        if "next" in t:
+            monday += timedelta(weeks=1)
+        iso = monday.isocalendar()
         return f"{iso[0]}-W{iso[1]:02d}-WE"
+    m = re.fullmatch(r"(?:at )?(?:(\d{1,2})(?::(\d\d))? ?([ap])\.?m\.?|(noon|midday|midnight))"
+                     r"(?: [a-z]{2,4})?,? (.+)", t)
+    if m:  # '10 p.m. Wednesday', '5 p.m. EST Nov. 9', 'noon Thursday'
+        day_value = resolve(m.group(5), anchor, tense)
+        hour = {"noon": 12, "midday": 12, "midnight": 24}[m.group(4)] if m.group(4) else \
+            int(m.group(1)) % 12 + (12 if m.group(3) == "p" else 0)
+        if day_value is not None and day_value.precision == "day":
+            return f"{day_value.value}T{hour:02d}:{m.group(2) or '00'}"
     m = re.fullmatch(rf"(?:(this|last|yesterday|tomorrow|the)\s+)?(?:({'|'.join(WEEKDAYS)})\s+)?"
                      r"(morning|afternoon|evening|night|tonight)", t)
-    if m and anchor and (m.group(1) in ("this", "last", "yesterday", "tomorrow") or m.group(2)):
-        base = resolve(m.group(2), anchor) if m.group(2) else None
+    if m and (m.group(1) in ("this", "last", "yesterday", "tomorrow") or m.group(2)):
+        base = resolve(m.group(2), anchor, tense) if m.group(2) else None
         day = date.fromisoformat(base.value) if base else anchor
         if m.group(1) in ("last", "yesterday"):
             day = day - timedelta(days=1)
@@ -292,8 +404,8 @@ def resolve_timex(text: str, anchor: date | None, future: bool = False) -> str |
             day = day + timedelta(days=1)
         return f"{day.isoformat()}T{_PARTS_OF_DAY[m.group(3)]}"
     m = re.fullmatch(r"(?:the )?(?:(past|last|next|coming|first|previous|recent) )?"
-                     r"([\w -]+?)?[ -]?(second|minute|hour|day|week|month|year|decade|quarter)s?"
-                     r"(?:[ -](?:old|long))?", t)
+                     r"(?:([\w -]+?)[ -])?(second|minute|hour|day|week|month|year|decade|quarter)s?"
+                     r"(?:[ -]long)?", t)
     if m and m.group(3) != "quarter":
         amount = (m.group(2) or "").strip()
         qualifier = m.group(1)
@@ -308,47 +420,143 @@ def resolve_timex(text: str, anchor: date | None, future: bool = False) -> str |
             return _duration(None, m.group(3)).replace("1", "X")
         if amount or qualifier or t.startswith(("a ", "an ", "the ")) or m.group(3) == t:
             return _duration(amount or None, m.group(3))
-    value = resolve(text, anchor, future=future)
+    holiday = re.fullmatch(r"(thanksgiving|christmas|new year's)(?: (day|eve))?", t)
+    if holiday:
+        return _holiday(holiday.group(1), holiday.group(2), anchor, tense)
+    value = resolve(text, anchor, tense)
     if value is None:
         return None
     return value.value
 
 
+def _holiday(name: str, part: str | None, anchor: date, tense: str | None) -> str:
+    """Christmas, New Year's and (US) Thanksgiving: the nearest one, or by tense."""
+    def on(year: int) -> date:
+        if name == "thanksgiving":  # fourth Thursday of November
+            first = date(year, 11, 1)
+            return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+        if name == "christmas":
+            return date(year, 12, 24 if part == "eve" else 25)
+        return date(year, 12, 31) if part == "eve" else date(year + 1, 1, 1)
+    options = [on(year) for year in (anchor.year - 1, anchor.year, anchor.year + 1)]
+    if tense == "past":
+        options = [d for d in options if d <= anchor] or options
+    elif tense == "future":
+        options = [d for d in options if d >= anchor] or options
+    return min(options, key=lambda d: abs((d - anchor).days)).isoformat()
+
+
+AGE_RE = re.compile(r"[\w-]+[ -]years?[ -]old")
+SET_WORDS = {"daily": "P1D", "every day": "P1D", "weekly": "P1W", "monthly": "P1M",
+             "hourly": "PT1H", "yearly": "P1Y", "nightly": "P1D"}
 REF_WORDS_RE = re.compile(
-    r"\b(?:now|currently|recently|previously|formerly|nowadays|the past|the future|"
-    r"at present|in the future|in the past)\b", re.I)
+    r"\b(?:now|currently|current|recently|recent|nowadays|the past|the future|daily|weekly|"
+    r"hourly|at present|in the future|in the past)\b", re.I)
 # Expressions the statistical NER often leaves out; found by pattern instead.
 PATTERN_TIMEX_RE = re.compile(
     rf"\b(?:{_MONTH_RE}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d\d)?|"
     r"(?:today|yesterday|tomorrow|tonight)|"
     r"(?:this|last|next|the)\s+(?:week|month|year|quarter|weekend)|"
+    r"(?:a|one|two|three|\d+)\s+(?:year|month|week|day)s?\s+(?:earlier|ago)|year-(?:earlier|ago)|"
+    r"(?:every|each)\s+(?:day|week|month|year|quarter)|an?\s+(?:year|month|week|day)|"
+    r"(?<![$\d.,])(?:19|20)\d\d(?![\d%])|(?:thanksgiving|christmas|new year's)(?:\s+(?:day|eve))?|"
+    r"the\s+(?:latest|year-earlier|year-ago|comparable)\s+period|"
+    r"the\s+(?:first\s+)?(?:three|six|nine)\s+months|the\s+(?:first|second|third|\w+th)\s+day|"
     r"(?:the\s+)?(?:first|second|third|fourth)[ -]quarter)\b", re.I)
-FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+FUTURE_AUX = {"will", "shall", "'ll", "wo", "would"}
 FUTURE_VERBS = {"plan", "schedule", "expect", "intend", "prepare", "aim", "set", "due"}
+PAST_AUX = {"had", "did", "was", "were", "'d"}
+PRESENT_AUX = {"is", "are", "am", "'s", "'re", "do", "does"}
 
 
-def points_forward(tokens: Any) -> bool:
-    """Whether the verb governing a time expression looks forward: 'will meet on Friday',
-    'is scheduled for December 17-18'."""
+class TimeMention(NamedTuple):
+    text: str
+    start: int
+    end: int
+    tense: str | None  # of the verb the expression attaches to
+    quarter_talk: bool  # its sentence is about quarterly figures
+
+
+def _verb_tense(verb: Any, depth: int = 0) -> str | None:
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    lemma = verb.lemma_.lower()
+    if auxes & FUTURE_AUX:  # 'will meet', and 'would meet' in reported speech
+        return "future"
+    if verb.tag_ == "VBD" or auxes & PAST_AUX or (verb.tag_ == "VBN" and auxes & {"has", "have", "'ve"}):
+        return "past"  # 'planned to pay on Friday' is past too
+    if verb.dep_ == "xcomp" and verb.head.i != verb.i and depth < 2:
+        governor = verb.head
+        if governor.pos_ not in ("VERB", "AUX") and governor.head.i != governor.i:
+            governor = governor.head  # 'been' in 'had been due to expire'
+        governing = _verb_tense(governor, depth + 1)  # 'had been due to expire' is past
+        if governing != "past" and verb.head.lemma_.lower() in FUTURE_VERBS | {"be"}:
+            return "future"  # 'is to resume', 'plans to meet'
+        return governing
+    if lemma in FUTURE_VERBS:
+        return "future"
+    if verb.tag_ in ("VBZ", "VBP") or auxes & PRESENT_AUX:
+        return "present"
+    if depth < 2 and verb.dep_ in ("xcomp", "ccomp", "advcl", "conj", "relcl") and verb.head.i != verb.i:
+        return _verb_tense(verb.head, depth + 1)
+    return None
+
+
+def tense_of(tokens: Any) -> str | None:
+    """Tense of the verb governing a time expression: 'will meet on Friday' -> future,
+    'met on Friday' -> past, 'is payable Dec. 15' -> present."""
     node = tokens.root
     for _ in range(4):
         if node.head.i == node.i:
             break
         node = node.head
         if node.pos_ in ("VERB", "AUX"):
-            auxes = {c.lower_ for c in node.children if c.dep_ in ("aux", "auxpass")}
-            return bool(auxes & FUTURE_AUX) or node.lemma_.lower() in FUTURE_VERBS or \
-                (node.dep_ == "xcomp" and node.head.lemma_.lower() in FUTURE_VERBS)
-    return False
+            return _verb_tense(node)
+    return None
 
 
-def time_expressions(parsed: Any) -> list[tuple[str, int, int, bool]]:
-    """(text, start, end, points_forward) of candidate time expressions in a parsed text: the
-    NER's DATE/TIME entities first, then deictic words and dates found by pattern (these may
-    overlap an entity the resolver cannot read; callers keep the first resolvable one)."""
-    found = [(e.text, e.start_char, e.end_char, points_forward(e))
-             for e in parsed.ents if e.label_ in ("DATE", "TIME")]
-    text = parsed.text
-    for match in list(REF_WORDS_RE.finditer(text)) + list(PATTERN_TIMEX_RE.finditer(text)):
-        found.append((match.group(0), match.start(), match.end(), False))
+def _time_spans(parsed: Any) -> list[Any]:
+    """The NER's DATE and TIME entities, with a clock time and its day joined ('9 a.m.
+    Tuesday') and a part of the day kept with its day ('Wednesday night')."""
+    spans = [e for e in parsed.ents if e.label_ in ("DATE", "TIME")]
+    joined: list[Any] = []
+    for span in spans:
+        if joined and span.start - joined[-1].end <= 1 and "TIME" in (span.label_, joined[-1].label_) and \
+                all(t.text in (",", "on") for t in parsed[joined[-1].end:span.start]):
+            joined[-1] = parsed[joined[-1].start:span.end]
+        else:
+            joined.append(span)
+    widened = []
+    for span in joined:
+        tail = _TAIL_RE.match(parsed.text, span.end_char)
+        if tail and tail.end() > span.end_char:
+            span = parsed.char_span(span.start_char, tail.end(), alignment_mode="expand") or span
+        if span.start > 0 and parsed[span.start - 1].lower_ in ("this", "last", "next", "that") and \
+                span[0].lower_ in ("year", "week", "month", "quarter"):
+            span = parsed[span.start - 1:span.end]  # the NER left out the determiner
+        widened.append(span)
+    return widened
+
+
+# what the NER tends to cut off: 'Wednesday| night', 'the year|-ago period',
+# "this year|'s third quarter"
+_TAIL_RE = re.compile(rf"(?<=day)\s+(?:{'|'.join(_PARTS_OF_DAY)})\b|-(?:ago|earlier)(?:\s+\w+)?\s+(?:period|quarter)\b|"
+                      r"'s\s+(?:first|second|third|fourth)\s+quarter\b", re.I)
+
+
+def time_expressions(parsed: Any) -> list[TimeMention]:
+    """Candidate time expressions of a parsed text: the NER's DATE/TIME entities first,
+    then deictic words and dates found by pattern (these may overlap an entity the resolver
+    cannot read; callers keep the first resolvable one)."""
+    # an earnings report talks in quarters throughout: "a year ago" is then a quarter
+    quarterly = len(re.findall(r"\bquarter", parsed.text, re.I)) >= 3
+
+    def mention(span: Any) -> TimeMention:
+        sentence = span.sent.text.lower()
+        return TimeMention(span.text, span.start_char, span.end_char, tense_of(span),
+                           quarterly or "quarter" in sentence or "period" in sentence)
+    found = [mention(span) for span in _time_spans(parsed)]
+    for match in list(REF_WORDS_RE.finditer(parsed.text)) + list(PATTERN_TIMEX_RE.finditer(parsed.text)):
+        span = parsed.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is not None:
+            found.append(mention(span)._replace(text=match.group(0), start=match.start(), end=match.end()))
     return found

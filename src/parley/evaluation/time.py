@@ -22,12 +22,12 @@ TBAQ = "time/tbaq_timex.jsonl"
 def extract_timexes(text: str, dct: date | None, nlp_doc: Any | None = None) -> list[tuple[int, int, str]]:
     doc = nlp_doc if nlp_doc is not None else load_nlp()(text)
     found: list[tuple[int, int, str]] = []
-    for expression, start, end, forward in time_expressions(doc):
-        if any(s < end and start < e for s, e, _v in found):
+    for mention in time_expressions(doc):
+        if any(s < mention.end and mention.start < e for s, e, _v in found):
             continue
-        value = resolve_timex(expression, dct, future=forward)
+        value = resolve_timex(mention.text, dct, mention.tense, mention.quarter_talk)
         if value is not None:
-            found.append((start, end, value))
+            found.append((mention.start, mention.end, value))
     return found
 
 
