@@ -22,3 +22,33 @@ def test_dateline_fallback(code_text):
     doc = code_text("TBILISI, Georgia (Reuters) - Georgia accused Russia of violating the ceasefire.")
     assert doc.dateline == "TBILISI, Georgia"
     assert doc.events[0].location.name == "Tbilisi"
+
+
+def test_capital_beats_the_state_that_shares_its_name():
+    place = disambiguate("Washington", {})
+    assert place.country == "USA" and abs(place.lon - (-77.0)) < 0.5
+
+
+def test_city_beats_the_state_that_shares_its_name():
+    assert disambiguate("New York", {"USA": 2}).feature == "city"
+
+
+def test_continents_and_their_adjectives():
+    assert disambiguate("Africa", {}).feature == "continent"
+    assert disambiguate("European", {}).name == "Europe"
+
+
+def test_country_aliases_beat_small_towns():
+    america = disambiguate("America", {})
+    assert america.country == "USA" and america.feature == "country"
+
+
+def test_small_towns_are_in_the_gazetteer():
+    # towns of a few thousand people, as local news names them
+    place = disambiguate("Cottonport", {"USA": 3})
+    assert place is not None and place.country == "USA"
+
+
+def test_country_point_is_its_geographic_centre():
+    egypt = disambiguate("Egypt", {})
+    assert abs(egypt.lat - 27) < 1 and abs(egypt.lon - 30) < 1

