@@ -139,3 +139,30 @@ def test_reported_future_through_a_chain_of_verbs(code_text):
     ev = _one(_events(code_text, "Karasin said Russia would continue to press for an embargo on arms to Georgia."),
               "REQUEST")
     assert ev.future and _countries(ev.target) == ["GEO"]
+
+
+def test_misspelled_state_still_acts(code_text):
+    doc = code_text("Ethopia has agreed to reopen its border with Eritrea.")
+    assert doc.events and doc.events[0].source[0].country == "ETH"
+
+
+def test_unknown_named_actor_keeps_the_event(code_text):
+    doc = code_text("The Zorblax Liberation Council demanded the release of prisoners.")
+    assert doc.events and doc.events[0].event_type == "REQUEST"
+    source = doc.events[0].source[0]
+    assert source.country is None and source.actor_id and "zorblax" in source.actor_id
+
+
+def test_domestic_actor_takes_the_country_where_it_acts(code_text):
+    doc = code_text("Thousands of protesters blocked streets in Caracas to demand new elections.")
+    assert doc.events[0].source[0].country == "VEN"
+
+
+def test_domestic_country_is_not_taken_from_the_target(code_text):
+    doc = code_text("President Zorblax threatened further action against Russia.")
+    assert doc.events[0].source[0].country != "RUS"
+
+
+def test_led_forces_come_from_their_leader(code_text):
+    doc = code_text("Vietnamese-led forces shelled guerrilla camps near the Thai border.")
+    assert doc.events[0].source[0].country == "VNM"

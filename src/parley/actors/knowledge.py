@@ -71,6 +71,7 @@ class KnowledgeBase:
     region_parent: dict[str, str] = field(default_factory=dict)  # SOS -> GEO
     _sector_re: re.Pattern[str] | None = None
     _country_re: re.Pattern[str] | None = None
+    _state_names: dict[str, Actor] | None = None
 
     def add_alias(self, alias: str, actor: Actor) -> None:
         self.aliases[alias] = actor
@@ -145,6 +146,30 @@ class KnowledgeBase:
             if code:
                 found.append((code, match.start(), match.end()))
         return found
+
+
+    def misspelled_state(self, text: str) -> Actor | None:
+        """A state written with a slip ("Ethopia", "Quatar"): the one known name within a
+        letter or two of it, starting with the same letter. Only for a whole short name."""
+        from rapidfuzz import fuzz, process
+
+        text = text.strip()
+        if not (5 <= len(text) <= 30) or not text[:1].isupper():
+            return None
+        names = self.state_names()
+        best = process.extractOne(text, list(names), scorer=fuzz.ratio, score_cutoff=MISSPELLING_SCORE)
+        if best is None or best[0][:1].lower() != text[:1].lower():
+            return None
+        return names[best[0]]
+
+    def state_names(self) -> dict[str, Actor]:
+        if self._state_names is None:
+            self._state_names = {form: actor for form, actor in self.aliases.items()
+                                 if actor.kind == "state" and len(form) >= 4}
+        return self._state_names
+
+
+MISSPELLING_SCORE = 85
 
 
 def _slug(text: str) -> str:

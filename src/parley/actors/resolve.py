@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span
 
-from parley.actors.knowledge import KnowledgeBase, Person, Role, _slug, load_knowledge
+from parley.actors.knowledge import ORG_HEAD_WORDS, KnowledgeBase, Person, Role, _slug, load_knowledge
 from parley.model import Actor, ActorRef, Document, Mention
 
 TITLE_WORDS = re.compile(
@@ -163,13 +163,13 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
         code, start, end = countries[0]
         if sector is None and _only_the_name(text, start, end):
             # "Russia", "Moscow", "the Russians": the state (or IGO / breakaway region) itself
-            sector = "IGO" if code in _igo_codes(kb) else ("PRE" if code in _region_codes(kb)
+            sector = "IGO" if code in igo_codes(kb) else ("PRE" if code in _region_codes(kb)
                                                          else "GOV")
         actor_id = code if sector in ("GOV", "IGO", "PRE") else f"{code}:{sector or 'UNK'}"
         return ActorRef(text=text, actor_id=actor_id, name=kb.country_names.get(code, code),
                         country=code, sector=sector)
     if sector is not None and not is_person:
-        city_country = _country_of_city_in(text)
+        city_country = country_of_city_in(text)
         if city_country is not None:
             # "Shanghai authorities", "Kano State government": a big city names its country
             return ActorRef(text=text, actor_id=f"{city_country}:{sector}",
@@ -185,14 +185,23 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
 
 
 CITY_MIN_POPULATION = 100_000
+STOP_WORDS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "our", "his",
+              "her", "front", "party", "union", "government", "army", "council", "state",
+              "national", "united", "revolutionary", "democratic", "popular", "people"}
 
 
-def _country_of_city_in(text: str) -> str | None:
+def country_of_city_in(text: str) -> str | None:
     """The country of a large city named in a phrase (the largest such city wins)."""
     from parley.places import load_gazetteer
 
     gazetteer = load_gazetteer()
-    for name in re.findall(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?", text):
+    pairs = re.findall(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?", text)
+    # single words of a pair too ("Kano State"), not a place heading a name ("Georgetown University")
+    words = [first for first, second in (p.split() for p in pairs if " " in p)
+             if second not in ORG_HEAD_WORDS] + [p.split()[1] for p in pairs if " " in p]
+    for name in pairs + words:
+        if name.lower() in STOP_WORDS:
+            continue  # "The", "Front": words some town also bears as a name
         cities = [c for c in gazetteer.candidates(name)
                   if c.place.feature == "city" and c.population >= CITY_MIN_POPULATION]
         if cities:
@@ -243,7 +252,7 @@ def _codes(kb: KnowledgeBase) -> tuple[set[str], set[str]]:
     return _code_cache[key]
 
 
-def _igo_codes(kb: KnowledgeBase) -> set[str]:
+def igo_codes(kb: KnowledgeBase) -> set[str]:
     return _codes(kb)[0]
 
 

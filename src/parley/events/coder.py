@@ -10,11 +10,12 @@ modality. Speech verbs yield quotes; the event they report is coded from their c
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from parley.actors.resolve import ActorRegistry, resolve_phrase
+from parley.actors.resolve import ActorRegistry, country_of_city_in, igo_codes, resolve_phrase
 from parley.events.classifier import MODEL_NAME, EventClassifier
 from parley.events.lexicon import (
     FUTURE_MARKERS,
@@ -134,8 +135,26 @@ def resolve_np(token: Token, ctx: CodingContext) -> ActorRef | None:
             ref.country, ref.name = located.country, located.name
             ref.actor_id = f"{located.country}:{ref.sector or 'UNK'}"
     if ref.actor_id is None and ref.sector is None:
-        return None
+        return _named_actor(token, span.text, ctx)
     return ref
+
+
+# an unknown name is still someone: the event keeps it, without country or sector
+NAMED_KINDS = {"PERSON": "person", "ORG": "org", "NORP": "group", "GPE": "place"}
+
+
+def _named_actor(token: Token, text: str, ctx: CodingContext) -> ActorRef | None:
+    if token.ent_type_ == "GPE" or (token.pos_ == "PROPN" and not token.ent_type_):
+        state = ctx.registry.kb.misspelled_state(text)
+        if state is not None:  # "Ethopia has agreed ..."
+            return ActorRef(text=text, actor_id=state.actor_id, name=state.name,
+                            country=state.country, sector=state.sector)
+    kind = NAMED_KINDS.get(token.ent_type_)
+    if kind is None:
+        return None
+    slug = "-".join(w.lower() for w in text.split() if w.isalnum() and w.lower() != "the")
+    return ActorRef(text=text, actor_id=f"{kind}:{slug}" if slug else None, name=text,
+                    country=None, sector=None)
 
 
 def _located_in(token: Token, ctx: CodingContext) -> ActorRef | None:
@@ -481,12 +500,58 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
         passive = any(c.dep_ in PASSIVE_SUBJECT_DEPS for c in token.children)
         if not sources and not ((passive or event_subject) and targets):
             continue  # an event needs someone doing it (or a passive with a known patient)
+        _domestic_country(sent, sources, targets, ctx)
         if (event_type, mode) == ("COERCE", "restrict") and sources and \
                 all(s.sector in NON_STATE_SECTORS for s in sources):
             event_type, mode = "PROTEST", "obstruct"  # civilians blocking roads protest
         events.append(_event(ctx, sent, sentence_index, token, event_type, mode, sources, targets,
                              trigger_text, (negated, future, hypothetical)))
     return events
+
+
+def _domestic_country(sent: Span, sources: list[ActorRef], targets: list[ActorRef],
+                      ctx: CodingContext) -> None:
+    """A source with no country ("President Yoweri Museveni", "ethnic Albanians",
+    "hundreds of thousands of people") acts where the sentence is: the country of a place
+    named after 'in'/'at', else of a nationality adjective or possessive that does not
+    name the target's country. As event coders do for domestic actors."""
+    if not any(s.country is None for s in sources):
+        return
+    kb = ctx.registry.kb
+    excluded = {t.country for t in targets if t.country}
+    found: list[tuple[int, str]] = []  # (rank, country)
+    for source in sources:
+        # "Vietnamese-led forces": who leads them is where they come from
+        led = re.search(r"\b([A-Z][\w.]+)-(?:led|backed)\b", source.text)
+        if source.country is None and led:
+            found.extend((-1, code) for code, _s, _e in kb.countries_in(led.group(1)))
+    for ent in sent.ents:
+        if ent.label_ not in ("GPE", "LOC", "NORP", "FAC"):
+            continue
+        codes = [code for code, _s, _e in kb.countries_in(ent.text)]
+        if not codes and ent.label_ != "NORP":
+            city = country_of_city_in(ent.text)
+            codes = [city] if city else []
+        if not codes or kb.lookup(ent.text) is not None and kb.lookup(ent.text).kind == "igo":  # type: ignore[union-attr]
+            continue
+        if ent.start > 0 and sent.doc[ent.start - 1].lower_ == "ethnic":
+            continue  # "ethnic Albanians" live elsewhere
+        located = ent.root.head.lower_ in ("in", "at", "near", "across", "throughout", "inside")
+        modifier = ent.label_ == "NORP" or ent.root.dep_ in ("amod", "poss")
+        if not (located or modifier):
+            continue  # a country named elsewhere ("action against Russia") is no evidence
+        # acting in a place puts the actor there even when the target is there too
+        found.extend((0 if located else 1, code) for code in codes if located or code not in excluded)
+    if not found:
+        return
+    country = min(found)[1]
+    if len(country) != 3 or country in igo_codes(kb):
+        return
+    for source in sources:
+        if source.country is None:
+            source.country = country
+            if source.actor_id is None or source.actor_id.startswith("sector:"):
+                source.actor_id = f"{country}:{source.sector or 'UNK'}"
 
 
 def _event(ctx: CodingContext, sent: Span, sentence_index: int, token: Token, event_type: str,
@@ -541,7 +606,6 @@ def _record_quote(verb: Token, sentence_index: int, ctx: CodingContext) -> None:
 
 
 def _quoted_text(text: str) -> str | None:
-    import re
 
     match = re.search(r"[“\"]([^”\"]{10,})[”\"]", text)
     return match.group(1) if match else None
