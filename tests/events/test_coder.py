@@ -166,3 +166,13 @@ def test_domestic_country_is_not_taken_from_the_target(code_text):
 def test_led_forces_come_from_their_leader(code_text):
     doc = code_text("Vietnamese-led forces shelled guerrilla camps near the Thai border.")
     assert doc.events[0].source[0].country == "VNM"
+
+
+def test_target_inside_the_governed_clause(code_text):
+    ev = _one(_events(code_text, "Iran threatened to cut off electricity to Armenia over unpaid bills."), "THREATEN")
+    assert _countries(ev.target) == ["ARM"]
+
+
+def test_target_with_a_country_beats_a_bare_noun(code_text):
+    ev = _one(_events(code_text, "Serb forces killed three villagers in southern Serbia."), "ASSAULT")
+    assert _countries(ev.target) == ["SRB"]

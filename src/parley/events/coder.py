@@ -220,8 +220,21 @@ def find_subject(verb: Token) -> tuple[Token | None, bool]:
 
 
 def find_targets(verb: Token, obj: Token | None, ctx: CodingContext,
-                 source_ids: set[str | None]) -> list[ActorRef]:
-    """Objects first, then prepositional attachments of the verb and of its event noun."""
+                 source_ids: set[str | None], depth: int = 0) -> list[ActorRef]:
+    """Objects first, then prepositional attachments of the verb and of its event noun,
+    then the clause the verb governs ("threatened to break relations with Russia",
+    "went on hunger strike to demand the resignation of President X"). Actors with a
+    country win over those without ("killing one person" keeps looking)."""
+    fallback: list[ActorRef] = []
+
+    def consider(refs: list[ActorRef]) -> list[ActorRef] | None:
+        nonlocal fallback
+        refs = [r for r in refs if r.actor_id not in source_ids]
+        if any(r.country for r in refs):
+            return refs
+        fallback = fallback or refs
+        return None
+
     candidates: list[Token] = []
     for child in verb.children:
         if child.dep_ in ("dobj", "dative", "iobj", "obj", "attr"):
@@ -235,23 +248,27 @@ def find_targets(verb: Token, obj: Token | None, ctx: CodingContext,
     for cand in candidates:
         if cand.pos_ == "NOUN" and noun_phrase_trigger(cand) is not None:
             continue  # an event noun ("at the request of ...") is not an actor
-        refs = [r for r in actors_of(cand, ctx) if r.actor_id not in source_ids]
-        if refs:
-            return refs
+        found = consider(actors_of(cand, ctx))
+        if found:
+            return found
     # "demanded that Israel ease ...", "its demand that Israel ease ...": who is asked
     for holder in [verb] + ([obj] if obj is not None else []):
         for clause in (c for c in holder.children if c.dep_ in ("ccomp", "acl", "relcl")):
+            if holder.i == clause.i:
+                continue
             subject = next((c for c in clause.children if c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS), None)
-            refs = [r for r in actors_of(subject, ctx) if r.actor_id not in source_ids]
-            if refs and holder.i != clause.i:
-                return refs
-    # "agreed to help Georgia": the object of the complement, when it is a named actor
-    for child in verb.children:
-        if child.dep_ == "xcomp":
-            for obj in (c for c in child.children if c.dep_ in ("dobj", "dative")):
-                refs = [r for r in actors_of(obj, ctx) if r.actor_id not in source_ids and r.country]
-                if refs:
-                    return refs
+            found = consider(actors_of(subject, ctx))
+            if found:
+                return found
+    # the governed clause: "threatened to cut off electricity to Nakhichevan"
+    if depth < 2:
+        for child in verb.children:
+            purpose = child.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
+            if child.dep_ == "xcomp" or purpose:
+                clause_obj = next((c for c in child.children if c.dep_ in ("dobj", "dative")), None)
+                found = consider(find_targets(child, clause_obj, ctx, source_ids, depth + 1))
+                if found:
+                    return found
     # nothing direct: the first actor named inside the object phrases ("an embargo on arms
     # supplies to Georgia")
     for cand in candidates:
@@ -260,7 +277,7 @@ def find_targets(verb: Token, obj: Token | None, ctx: CodingContext,
                 ref = resolve_np(tok, ctx)
                 if ref is not None and ref.actor_id not in source_ids and ref.country:
                     return [ref]
-    return []
+    return fallback
 
 
 def verb_lemma(verb: Token) -> str:
@@ -495,12 +512,14 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
             sources = actors_of(subject, ctx)
         source_ids = {s.actor_id for s in sources}
         targets = find_targets(token, obj, ctx, source_ids)
-        if not targets and len(sources) > 1 and event_type in ("CONSULT", "AGREE", "COOPERATE"):
+        if not any(t.country for t in targets) and len(sources) > 1 and \
+                event_type in ("CONSULT", "AGREE", "COOPERATE"):
             targets = list(sources)  # reciprocal: "Russia and Georgia agreed"
         passive = any(c.dep_ in PASSIVE_SUBJECT_DEPS for c in token.children)
         if not sources and not ((passive or event_subject) and targets):
             continue  # an event needs someone doing it (or a passive with a known patient)
-        _domestic_country(sent, sources, targets, ctx)
+        _domestic_country(sent, sources, ctx)
+        _domestic_country(sent, targets, ctx)
         if (event_type, mode) == ("COERCE", "restrict") and sources and \
                 all(s.sector in NON_STATE_SECTORS for s in sources):
             event_type, mode = "PROTEST", "obstruct"  # civilians blocking roads protest
@@ -509,16 +528,15 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
     return events
 
 
-def _domestic_country(sent: Span, sources: list[ActorRef], targets: list[ActorRef],
-                      ctx: CodingContext) -> None:
-    """A source with no country ("President Yoweri Museveni", "ethnic Albanians",
+def _domestic_country(sent: Span, sources: list[ActorRef], ctx: CodingContext) -> None:
+    """An actor with no country ("President Yoweri Museveni", "ethnic Albanians",
     "hundreds of thousands of people") acts where the sentence is: the country of a place
-    named after 'in'/'at', else of a nationality adjective or possessive that does not
-    name the target's country. As event coders do for domestic actors."""
+    named after 'in'/'at', else of a nationality adjective or possessive. As event coders
+    do for domestic actors; a country only named as a target ("action against Russia") is
+    no evidence."""
     if not any(s.country is None for s in sources):
         return
     kb = ctx.registry.kb
-    excluded = {t.country for t in targets if t.country}
     found: list[tuple[int, str]] = []  # (rank, country)
     for source in sources:
         # "Vietnamese-led forces": who leads them is where they come from
@@ -540,8 +558,7 @@ def _domestic_country(sent: Span, sources: list[ActorRef], targets: list[ActorRe
         modifier = ent.label_ == "NORP" or ent.root.dep_ in ("amod", "poss")
         if not (located or modifier):
             continue  # a country named elsewhere ("action against Russia") is no evidence
-        # acting in a place puts the actor there even when the target is there too
-        found.extend((0 if located else 1, code) for code in codes if located or code not in excluded)
+        found.extend((0 if located else 1, code) for code in codes)
     if not found:
         return
     country = min(found)[1]
