@@ -77,3 +77,20 @@ def test_missing_user_file_is_a_clear_error(tmp_path):
 def test_cities_organisations_and_specific_roles(kb, text, country, sector):
     ref = resolve_phrase(text, kb)
     assert (ref.country, ref.sector) == (country, sector)
+
+
+@pytest.mark.parametrize("text,country,sector", [
+    ("Russian aircraft", "RUS", "MIL"),
+    ("Afghan guerillas", "AFG", "REB"),
+    ("Young Algerians", "DZA", "CVL"),
+    ("Thousands of Iraqi Kurds", "IRQ", "CVL"),
+    ("the Russians", "RUS", "GOV"),
+])
+def test_people_weapons_and_spellings(kb, text, country, sector):
+    ref = resolve_phrase(text, kb)
+    assert (ref.country, ref.sector) == (country, sector)
+
+
+def test_misspelled_state_names(kb):
+    assert kb.misspelled_state("Ethopia").country == "ETH"
+    assert kb.misspelled_state("Xanadu") is None

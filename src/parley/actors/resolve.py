@@ -165,6 +165,9 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
             # "Russia", "Moscow", "the Russians": the state (or IGO / breakaway region) itself
             sector = "IGO" if code in igo_codes(kb) else ("PRE" if code in _region_codes(kb)
                                                          else "GOV")
+        elif sector is None and PEOPLE_COUNT_RE.search(text[:start]) and \
+                re.fullmatch(r"(?:[A-Z][a-z]+s)?", text[end:].strip()):
+            sector = "CVL"  # "thousands of Iraqi Kurds", "young Algerians": people, not the state
         actor_id = code if sector in ("GOV", "IGO", "PRE") else f"{code}:{sector or 'UNK'}"
         return ActorRef(text=text, actor_id=actor_id, name=kb.country_names.get(code, code),
                         country=code, sector=sector)
@@ -184,6 +187,8 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
     return ActorRef(text=text, actor_id=None, name=None, country=None, sector=None)
 
 
+PEOPLE_COUNT_RE = re.compile(r"\b(?:thousands|hundreds|dozens|scores|millions|tens|\d[\d,]*|young|"
+                             r"ordinary|many|some|angry|local)\b", re.I)
 CITY_MIN_POPULATION = 100_000
 STOP_WORDS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "our", "his",
               "her", "front", "party", "union", "government", "army", "council", "state",

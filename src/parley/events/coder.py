@@ -135,7 +135,7 @@ def resolve_np(token: Token, ctx: CodingContext) -> ActorRef | None:
             ref.country, ref.name = located.country, located.name
             ref.actor_id = f"{located.country}:{ref.sector or 'UNK'}"
     if ref.actor_id is None and ref.sector is None:
-        return _named_actor(token, span.text, ctx)
+        return _named_actor(token, span, ctx)
     return ref
 
 
@@ -143,13 +143,21 @@ def resolve_np(token: Token, ctx: CodingContext) -> ActorRef | None:
 NAMED_KINDS = {"PERSON": "person", "ORG": "org", "NORP": "group", "GPE": "place"}
 
 
-def _named_actor(token: Token, text: str, ctx: CodingContext) -> ActorRef | None:
+def _named_actor(token: Token, span: Span, ctx: CodingContext) -> ActorRef | None:
+    text = span.text
     if token.ent_type_ == "GPE" or (token.pos_ == "PROPN" and not token.ent_type_):
         state = ctx.registry.kb.misspelled_state(text)
         if state is not None:  # "Ethopia has agreed ..."
             return ActorRef(text=text, actor_id=state.actor_id, name=state.name,
                             country=state.country, sector=state.sector)
-    kind = NAMED_KINDS.get(token.ent_type_)
+    located = _located_in(token, ctx)
+    if located is not None and located.country:
+        # "doctors from two American aid groups": someone from that country
+        return ActorRef(text=text, actor_id=f"{located.country}:UNK", name=located.name,
+                        country=located.country, sector=None)
+    # the head or a word of the phrase names someone: "Ibo traditional elders"
+    kind = NAMED_KINDS.get(token.ent_type_) or next(
+        (NAMED_KINDS[t.ent_type_] for t in span if t.ent_type_ in NAMED_KINDS), None)
     if kind is None:
         return None
     slug = "-".join(w.lower() for w in text.split() if w.isalnum() and w.lower() != "the")
@@ -434,6 +442,8 @@ def modality(verb: Token) -> tuple[bool, bool, bool, Token | None]:
     refusal = None
     for gov in governing_chain(verb)[:2]:
         gov_auxes = {c.lower_ for c in gov.children if c.dep_ in ("aux", "auxpass")}
+        if gov.pos_ == "ADJ" and gov.lower_ in WILLINGNESS:
+            future = True  # "is willing to send troops to help defend ..."
         if verb.dep_ == "xcomp":
             if any(c.dep_ == "neg" for c in gov.children):
                 negated = True

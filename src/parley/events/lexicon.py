@@ -183,7 +183,8 @@ SPEECH_VERBS = {
 # Verbs that negate what they govern: "refused to attend" is a REJECT of the meeting.
 REFUSAL_VERBS = {"refuse", "decline", "fail", "reject", "balk", "refrain"}
 FUTURE_MARKERS = {"will", "shall", "'ll", "going", "plan", "intend", "schedule", "expect",
-                  "prepare", "aim", "set", "due", "scheduled", "vow", "swear", "threaten"}
+                  "prepare", "aim", "set", "due", "scheduled", "vow", "swear", "threaten",
+                  "offer", "pledge", "promise"}  # intent: CAMEO 03 "express intent to"
 HYPOTHETICAL_MARKERS = {"could", "might", "may", "would", "should", "if", "unless", "whether",
                         "possible", "possibly", "perhaps", "consider", "mull", "threaten"}
 
