@@ -176,3 +176,13 @@ def test_target_inside_the_governed_clause(code_text):
 def test_target_with_a_country_beats_a_bare_noun(code_text):
     ev = _one(_events(code_text, "Serb forces killed three villagers in southern Serbia."), "ASSAULT")
     assert _countries(ev.target) == ["SRB"]
+
+
+def test_speech_verb_with_an_act_as_object_is_coded(code_text):
+    ev = _one(_events(code_text, "The Hizbollah militia declared a unilateral ceasefire in Lebanon."), "RETREAT")
+    assert ev.mode == "ceasefire"
+
+
+def test_willingness_deep_in_the_chain_is_intent(code_text):
+    ev = _one(_events(code_text, "Norway is willing to send troops to help defend Kuwait."), "AGREE")
+    assert _countries(ev.source) == ["NOR"]

@@ -213,6 +213,8 @@ def find_subject(verb: Token) -> tuple[Token | None, bool]:
                     return pobj, True
         if node.dep_ in ("xcomp", "conj", "acomp", "advcl") and node.head.i != node.i:
             node = node.head
+        elif node.dep_ == "acl" and node.head.dep_ == "ROOT":
+            return node.head, False  # a misparse: "A rights group protested": the group
         elif node.dep_ == "acl" and node.head.dep_ in ("dobj", "obj", "pobj"):
             node = node.head.head  # "issued a declaration demanding ...": the issuer demands
         elif node.dep_ == "relcl":
@@ -471,7 +473,9 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
         if token.pos_ != "VERB" and not copula and not (token.pos_ == "AUX" and token.dep_ == "ROOT"):
             continue
         lemma = token.lemma_.lower()
-        if lemma in SPEECH_VERBS and lemma not in ("warn", "claim", "insist", "announce"):
+        if lemma in SPEECH_VERBS and lemma not in ("warn", "claim", "insist", "announce") and \
+                " " not in (trigger_for(token)[2] or ""):
+            # a speech verb is a quote, unless its object makes an act: "declared a ceasefire"
             _record_quote(token, sentence_index, ctx)
             continue
         must = must_request(token, ctx)

@@ -43,7 +43,8 @@ VERBS: dict[str, Trigger] = _expand({
                          "establish, integrate, extradite, exchange",
     ("AID", None): "aid, help, assist, donate, provide, supply, fund, finance, rescue, shelter, "
                    "deliver, airlift, feed, treat, protect, lend, loan, grant, "
-                   "send aid, subsidize",
+                   "send aid, subsidize, contribute, send arms, send weapons, ship aid, "
+                   "supply arms, supply weapons",
     ("RETREAT", "withdraw"): "withdraw, retreat, pull out, pull back, leave, evacuate, "
                              "pull, move out",
     ("RETREAT", "release"): "release, free, hand over, return, repatriate",
