@@ -186,3 +186,14 @@ def test_speech_verb_with_an_act_as_object_is_coded(code_text):
 def test_willingness_deep_in_the_chain_is_intent(code_text):
     ev = _one(_events(code_text, "Norway is willing to send troops to help defend Kuwait."), "AGREE")
     assert _countries(ev.source) == ["NOR"]
+
+
+def test_signing_a_formal_agreement_is_support(code_text):
+    # the CAMEO crosswalk: 057 "sign formal agreement" -> SUPPORT
+    ev = _one(_events(code_text, "Libya and Bulgaria signed a treaty of friendship."), "SUPPORT")
+    assert _countries(ev.source) == ["BGR", "LBY"]
+
+
+def test_rebels_blocking_roads_protest(code_text):
+    ev = _one(_events(code_text, "Rebels in the Ivory Coast blocked roads into Abidjan."), "PROTEST")
+    assert ev.mode == "obstruct"

@@ -535,8 +535,8 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
         _domestic_country(sent, sources, ctx)
         _domestic_country(sent, targets, ctx)
         if (event_type, mode) == ("COERCE", "restrict") and sources and \
-                all(s.sector in NON_STATE_SECTORS for s in sources):
-            event_type, mode = "PROTEST", "obstruct"  # civilians blocking roads protest
+                all(s.sector in NON_STATE_SECTORS | {"REB"} for s in sources):
+            event_type, mode = "PROTEST", "obstruct"  # civilians or rebels blocking roads protest
         events.append(_event(ctx, sent, sentence_index, token, event_type, mode, sources, targets,
                              trigger_text, (negated, future, hypothetical)))
     return events

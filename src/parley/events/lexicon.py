@@ -34,7 +34,10 @@ VERBS: dict[str, Trigger] = _expand({
                        "compliment, salute, side with, stand by, vouch, reassure, honor, honour, "
                        "express support, forgive, favor, favour, value, apologize, apologise, "
                        "sign, ratify, establish tie, establish relation, restore tie, "
-                       "restore relation, normalize relation, upgrade tie, upgrade relation",
+                       "restore relation, normalize relation, upgrade tie, upgrade relation, "
+                       # CAMEO 057 "sign formal agreement" is SUPPORT in the crosswalk
+                       "sign agreement, sign treaty, sign accord, sign pact, sign memorandum, "
+                       "sign protocol, sign charter",
     ("CONCEDE", None): "concede, admit, yield, compromise, relent, accede, give in, "
                        "accept demand, meet demand, lift, ease, relax, pardon, grant amnesty, "
                        "back down, soften, reverse",
@@ -68,7 +71,7 @@ VERBS: dict[str, Trigger] = _expand({
     ("THREATEN", None): "threaten, warn, menace, intimidate, caution, ultimatum",
     ("PROTEST", "demo"): "protest, demonstrate, rally, march, picket, chant",
     ("PROTEST", "riot"): "riot, loot",
-    ("PROTEST", "strike"): "go on strike, walk out",
+    ("PROTEST", "strike"): "go on strike, walk out, stop work, shun work, down tool, halt work",
     ("PROTEST", "boycott"): "boycott",
     ("SANCTION", None): "sanction, embargo, impose sanctions, penalize, penalise, punish, "
                         "blacklist, freeze, suspend, cancel, postpone, downgrade",
