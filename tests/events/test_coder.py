@@ -197,3 +197,24 @@ def test_signing_a_formal_agreement_is_support(code_text):
 def test_rebels_blocking_roads_protest(code_text):
     ev = _one(_events(code_text, "Rebels in the Ivory Coast blocked roads into Abidjan."), "PROTEST")
     assert ev.mode == "obstruct"
+
+
+def test_call_for_a_clause_is_a_request(code_text):
+    ev = _one(_events(code_text, "European ministers called for Burma to release political prisoners."), "REQUEST")
+    assert ev.source[0].sector == "GOV"
+
+
+def test_raised_subject_of_a_scheduled_act(code_text):
+    # a scheduled visit is an intent to meet: AGREE in PLOVER
+    ev = _one(_events(code_text, "The Russian foreign minister is scheduled to visit Tbilisi."), "AGREE")
+    assert _countries(ev.source) == ["RUS"]
+
+
+def test_reduced_passive_patient_is_the_target(code_text):
+    ev = _one(_events(code_text, "There were ten Russian soldiers killed in Ukraine today."), "ASSAULT")
+    assert _countries(ev.target) == ["RUS"] and not ev.source
+
+
+def test_agreeing_that_is_a_statement(code_text):
+    events = _events(code_text, "Egypt and Jordan agreed there was an urgent need for progress.")
+    assert not [e for e in events if e.event_type == "AGREE"]

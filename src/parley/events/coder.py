@@ -207,6 +207,8 @@ def find_subject(verb: Token) -> tuple[Token | None, bool]:
         for child in node.children:
             if child.dep_ in SUBJECT_DEPS:
                 return child, False
+            if child.dep_ == "nsubjpass" and node.i != verb.i and verb.dep_ == "xcomp":
+                return child, False  # "Obama is scheduled to attend": Obama attends
             if child.dep_ == "agent":
                 pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
                 if pobj is not None:
@@ -343,6 +345,10 @@ def participle_event_noun(verb: Token) -> Token | None:
 def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
     """The lexicon entry for a verb (with particle and object) or its event noun."""
     particle = next((c for c in verb.children if c.dep_ in ("prt", "prep")), None)
+    if particle is None:
+        # "called for Burma to institute reforms": the preposition marks the clause
+        particle = next((m for c in verb.children if c.dep_ in ("advcl", "ccomp")
+                         for m in c.children if m.dep_ == "mark" and m.lower_ in ("for", "on")), None)
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
     lemma = verb_lemma(verb)
     if obj is not None and lemma in REVERSAL_VERBS:
@@ -379,6 +385,8 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
     return None, obj, lemma
 
 
+CRIME_OBJECTS = {"genocide", "crime", "atrocity", "violation", "abuse", "massacre", "murder",
+                 "fraud", "suicide", "offence", "offense", "act", "aggression"}
 STATEMENT_OBJECTS = {"charge", "accusation", "allegation", "report", "claim", "rumour", "rumor",
                      "responsibility", "involvement", "wrongdoing"}
 
@@ -391,6 +399,11 @@ def is_statement_only(verb: Token, obj: Token | None) -> bool:
             c.dep_ == "xcomp" and c.lemma_ in ("comment", "elaborate", "confirm", "say")
             for c in verb.children):
         return True
+    if lemma == "agree" and obj is None and any(c.dep_ == "ccomp" for c in verb.children) and \
+            not any(c.dep_ == "xcomp" for c in verb.children):
+        return True  # "agreed (that) there was an urgent need": a shared view, not a deal
+    if lemma == "commit" and obj is not None and obj.lemma_.lower() in CRIME_OBJECTS:
+        return True  # "committing genocide" is an allegation, not a commitment
     return lemma in ("deny", "reject", "dismiss", "rebuff", "refute") and obj is not None and \
         obj.lemma_.lower() in STATEMENT_OBJECTS
 
@@ -526,10 +539,16 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
             sources = actors_of(subject, ctx)
         source_ids = {s.actor_id for s in sources}
         targets = find_targets(token, obj, ctx, source_ids)
+        # "ten soldiers killed in Ukraine": a participle after a noun, with it as the patient
+        reduced_passive = token.dep_ == "acl" and token.tag_ == "VBN" and modified is None and \
+            token.head.pos_ in ("NOUN", "PROPN")
+        if reduced_passive:
+            patients = [t for t in actors_of(token.head, ctx) if t.actor_id not in source_ids]
+            targets = patients or targets
         if not any(t.country for t in targets) and len(sources) > 1 and \
                 event_type in ("CONSULT", "AGREE", "COOPERATE"):
             targets = list(sources)  # reciprocal: "Russia and Georgia agreed"
-        passive = any(c.dep_ in PASSIVE_SUBJECT_DEPS for c in token.children)
+        passive = reduced_passive or any(c.dep_ in PASSIVE_SUBJECT_DEPS for c in token.children)
         if not sources and not ((passive or event_subject) and targets):
             continue  # an event needs someone doing it (or a passive with a known patient)
         _domestic_country(sent, sources, ctx)

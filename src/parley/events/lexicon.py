@@ -114,14 +114,15 @@ NOUNS: dict[str, Trigger] = _expand({
     ("CONSULT", "visit"): "visit, trip, tour",
     ("CONSULT", "phone"): "phone call, telephone call, call",
     ("SUPPORT", None): "support, praise, backing, recognition, endorsement, solidarity, "
-                       "congratulations, condolences, gratitude",
+                       "congratulations, gratitude",
     ("CONCEDE", None): "apology, concession, amnesty, pardon",
     ("COOPERATE", None): "cooperation, collaboration, partnership, alliance, ties, relations",
     ("AID", None): "aid, assistance, help, relief, supplies, loan, grant, donation, funding",
     ("RETREAT", "withdraw"): "withdrawal, retreat, pullout, evacuation",
     ("RETREAT", "ceasefire"): "ceasefire, cease-fire, truce, armistice",
     ("RETREAT", "release"): "release",
-    ("REQUEST", None): "request, appeal, call, demand, plea, petition",
+    ("REQUEST", None): "request, appeal, call, plea, petition",
+    ("REQUEST", "change"): "demand, demands",
     ("ACCUSE", "disapprove"): "criticism, condemnation, concern, concerns, displeasure, "
                               "complaint, protest note",
     ("ACCUSE", "allege"): "accusation, allegation, charges, blame",
