@@ -94,10 +94,13 @@ VERBS: dict[str, Trigger] = _expand({
     ("COERCE", "censor"): "censor, muzzle, silence",
     ("ASSAULT", None): "attack, assault, invade, storm, ambush, clash, fight, strike, hit, slam, "
                        "lob, hurl, pound, overrun, capture town, seize town, recapture, retake, "
-                       "raid, rout, repel, overrun, engage, battle, besiege, target",
+                       "raid, rout, repel, overrun, engage, battle, besiege, target, "
+                       "use force, open fire",
     ("ASSAULT", "firearms"): "shoot, fire, gun down, shell, snipe",
     ("ASSAULT", "aerial"): "bomb, airstrike, bombard, strafe",
-    ("ASSAULT", "explosives"): "blow up, detonate, explode",
+    ("ASSAULT", "explosives"): "blow up, detonate, explode, set off, plant bomb, plant mine, "
+                               "plant explosive, lob grenade, throw grenade, hurl grenade",
+    ("ASSAULT", "wmd"): "use chlorine, use chemical, use sarin, use mustard",
     ("ASSAULT", "targeted"): "kill, assassinate, murder, execute, slay, behead, lynch, wound, "
                              "injure, massacre, slaughter",
     ("ASSAULT", "abduct"): "abduct, kidnap, hijack, take hostage",
