@@ -94,3 +94,13 @@ def test_people_weapons_and_spellings(kb, text, country, sector):
 def test_misspelled_state_names(kb):
     assert kb.misspelled_state("Ethopia").country == "ETH"
     assert kb.misspelled_state("Xanadu") is None
+
+
+def test_world_leaders_by_name_and_date(kb):
+    registry = ActorRegistry(kb)
+    putin = resolve_phrase("Putin", kb, registry, "2015-06-01", is_person=True)
+    assert (putin.country, putin.sector) == ("RUS", "GOV")
+    merkel = resolve_phrase("Angela Merkel", kb, registry, "2023-01-01", is_person=True)
+    assert (merkel.country, merkel.sector) == ("DEU", "ELI")  # out of office: an elite
+    annan = resolve_phrase("Kofi Annan", kb, registry, "2003-01-01", is_person=True)
+    assert (annan.country, annan.sector) == ("UN", "IGO")

@@ -176,9 +176,9 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _load_yaml(path: Path | None) -> dict[str, Any]:
+def _load_yaml(path: Path | None, builtin: str = "knowledge.yaml") -> dict[str, Any]:
     if path is None:
-        text = resources.files("parley.actors").joinpath("knowledge.yaml").read_text("utf-8")
+        text = resources.files("parley.actors").joinpath(builtin).read_text("utf-8")
     else:
         text = path.read_text("utf-8")
     data = yaml.safe_load(text) or {}
@@ -281,6 +281,7 @@ def load_knowledge(user_file: str | None = None) -> KnowledgeBase:
     kb = KnowledgeBase()
     _add_states(kb)
     apply_knowledge(kb, _load_yaml(None))
+    apply_knowledge(kb, _load_yaml(None, "leaders.yaml"))
     path = Path(user_file) if user_file else user_knowledge_path()
     if path is not None:
         if not path.exists():

@@ -134,9 +134,15 @@ def learn_roles(parsed: Doc, doc: Document, registry: ActorRegistry) -> None:
 
 
 def person_ref(text: str, person: Person, day: str | None) -> ActorRef:
-    role = person.role_on(day) or (person.roles[0] if person.roles else None)
+    role = person.role_on(day)
+    sector = role.sector if role else None
+    if role is None and person.roles:
+        # every role has ended (or not begun): the latest one, as a former office-holder
+        role = max(person.roles, key=lambda r: r.valid_to or r.valid_from or "")
+        ended = day is not None and role.valid_to is not None and role.valid_to < day
+        sector = "ELI" if ended and role.sector in ("GOV", "MIL", "LEG") else role.sector
     return ActorRef(text=text, actor_id=person.actor_id, name=person.name,
-                    country=role.country if role else None, sector=role.sector if role else None)
+                    country=role.country if role else None, sector=sector)
 
 
 def actor_ref(text: str, actor: Actor) -> ActorRef:
@@ -184,7 +190,35 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
     if sector:
         return ActorRef(text=text, actor_id=f"sector:{sector}", name=None, country=None,
                         sector=sector)
+    town_country = country_of_town(text)
+    if town_country is not None:
+        # "Mariupol", "Puerto Penasco": a town stands for those in it
+        return ActorRef(text=text, actor_id=f"{town_country}:UNK",
+                        name=kb.country_names.get(town_country, town_country),
+                        country=town_country, sector=None)
     return ActorRef(text=text, actor_id=None, name=None, country=None, sector=None)
+
+
+TOWN_MIN_POPULATION = 1_000
+
+
+def country_of_town(text: str) -> str | None:
+    """The country of a phrase that is just a town's name, when the towns of that name
+    (of at least 1,000 people) are in one country or one outnumbers the rest tenfold."""
+    from parley.places import load_gazetteer
+
+    name = re.sub(r"^the\s+", "", text.strip(), flags=re.I)
+    if not re.fullmatch(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}", name) or name.lower() in STOP_WORDS:
+        return None
+    towns = sorted((c for c in load_gazetteer().candidates(name)
+                    if c.place.feature == "city" and c.population >= TOWN_MIN_POPULATION and c.place.country),
+                   key=lambda c: -c.population)
+    if not towns:
+        return None
+    rivals = [c for c in towns if c.place.country != towns[0].place.country]
+    if rivals and rivals[0].population * 10 > towns[0].population:
+        return None
+    return towns[0].place.country
 
 
 PEOPLE_COUNT_RE = re.compile(r"\b(?:thousands|hundreds|dozens|scores|millions|tens|\d[\d,]*|young|"
