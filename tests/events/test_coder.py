@@ -218,3 +218,13 @@ def test_reduced_passive_patient_is_the_target(code_text):
 def test_agreeing_that_is_a_statement(code_text):
     events = _events(code_text, "Egypt and Jordan agreed there was an urgent need for progress.")
     assert not [e for e in events if e.event_type == "AGREE"]
+
+
+def test_releasing_a_report_is_no_release(code_text):
+    events = _events(code_text, "A report released Tuesday in Kigali alleged that France knew of the plans.")
+    assert not [e for e in events if e.event_type == "RETREAT"]
+
+
+def test_wanting_to_attack_is_a_threat(code_text):
+    ev = _one(_events(code_text, "Russia wants to attack Georgia."), "THREATEN")
+    assert _countries(ev.target) == ["GEO"]

@@ -385,6 +385,9 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
     return None, obj, lemma
 
 
+DOCUMENT_NOUNS = {"report", "statement", "document", "study", "finding", "video", "figure", "data",
+                  "communique", "communiqué", "declaration", "list", "survey", "poll", "audio",
+                  "footage", "photo", "image", "transcript", "memo", "book", "album", "film"}
 CRIME_OBJECTS = {"genocide", "crime", "atrocity", "violation", "abuse", "massacre", "murder",
                  "fraud", "suicide", "offence", "offense", "act", "aggression"}
 STATEMENT_OBJECTS = {"charge", "accusation", "allegation", "report", "claim", "rumour", "rumor",
@@ -402,6 +405,10 @@ def is_statement_only(verb: Token, obj: Token | None) -> bool:
     if lemma == "agree" and obj is None and any(c.dep_ == "ccomp" for c in verb.children) and \
             not any(c.dep_ == "xcomp" for c in verb.children):
         return True  # "agreed (that) there was an urgent need": a shared view, not a deal
+    document = obj if obj is not None else (verb.head if verb.dep_ == "acl" else None)
+    if lemma in ("release", "publish", "issue", "unveil") and document is not None and \
+            document.lemma_.lower() in DOCUMENT_NOUNS:
+        return True  # "a report released on Tuesday": a publication, not a release of anyone
     if lemma == "commit" and obj is not None and obj.lemma_.lower() in CRIME_OBJECTS:
         return True  # "committing genocide" is an allegation, not a commitment
     return lemma in ("deny", "reject", "dismiss", "rebuff", "refute") and obj is not None and \
