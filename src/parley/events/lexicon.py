@@ -44,13 +44,20 @@ VERBS: dict[str, Trigger] = _expand({
     ("COOPERATE", None): "cooperate, collaborate, resume, restore, coordinate, partner, ally, "
                          "share, normalize, normalise, team up, join forces, work with, "
                          "establish, integrate, extradite, exchange",
-    ("AID", None): "aid, help, assist, donate, provide, supply, fund, finance, rescue, shelter, "
+    ("AID", None): "evacuate wounded, evacuate civilian, evacuate resident, evacuate injured, "
+                   "evacuate child, evacuate refugee, hand over medicine, hand over aid, "
+                   "hand over food, hand over supply, "
+                   "aid, help, assist, donate, provide, supply, fund, finance, rescue, shelter, "
                    "deliver, airlift, feed, treat, protect, lend, loan, grant, "
                    "send aid, subsidize, contribute, send arms, send weapons, ship aid, "
                    "supply arms, supply weapons",
     ("RETREAT", "withdraw"): "withdraw, retreat, pull out, pull back, leave, evacuate, "
                              "pull, move out",
     ("RETREAT", "release"): "release, free, hand over, return, repatriate",
+    # CAMEO 0862 "receive inspectors": letting outsiders in
+    ("RETREAT", "access"): "receive inspector, receive observer, receive monitor, admit inspector, "
+                           "admit observer, allow inspector, let in inspector",
+
     ("RETREAT", "disarm"): "disarm, demobilize, demobilise, decommission, dismantle, destroy weapons, "
                            "surrender, capitulate, lay down, disband",
     ("RETREAT", "resign"): "resign, step down, quit, abdicate",
@@ -176,7 +183,8 @@ LIGHT_VERBS = {
     "seal", "conclude", "renew", "intensify", "order", "organize", "organise", "call", "send",
     "reimpose", "tighten", "enforce", "declare", "reiterate", "repeat", "maintain", "complete",
     "deliver", "register",
-    "provide", "offer", "pledge", "join", "set", "deepen", "expand",
+    "provide", "offer", "pledge", "join", "set", "deepen", "expand", "speed", "accelerate",
+    "hasten", "undertake",
 }
 
 # Speech and cognition verbs: their complement holds the event; the speaker is quoted.
