@@ -104,3 +104,23 @@ def test_world_leaders_by_name_and_date(kb):
     assert (merkel.country, merkel.sector) == ("DEU", "ELI")  # out of office: an elite
     annan = resolve_phrase("Kofi Annan", kb, registry, "2003-01-01", is_person=True)
     assert (annan.country, annan.sector) == ("UN", "IGO")
+
+
+def test_knowledge_files_repeat_no_key():
+    # PyYAML keeps the last of two equal keys without a word: catch it here
+    from importlib import resources
+
+    import yaml
+
+    class StrictLoader(yaml.SafeLoader):
+        pass
+
+    def mapping(loader, node):
+        keys = [loader.construct_object(k) for k, _v in node.value]
+        repeated = {k for k in keys if keys.count(k) > 1}
+        assert not repeated, repeated
+        return loader.construct_mapping(node)
+
+    StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    for name in ("knowledge.yaml", "leaders.yaml"):
+        yaml.load(resources.files("parley.actors").joinpath(name).read_text("utf-8"), Loader=StrictLoader)
