@@ -228,3 +228,13 @@ def test_releasing_a_report_is_no_release(code_text):
 def test_wanting_to_attack_is_a_threat(code_text):
     ev = _one(_events(code_text, "Russia wants to attack Georgia."), "THREATEN")
     assert _countries(ev.target) == ["GEO"]
+
+
+def test_verb_object_entries_through_measure_words(code_text):
+    ev = _one(_events(code_text, "Swiss doctors handed over 700 kg of medicine to the Red Crescent in Iran."), "AID")
+    assert _countries(ev.source) == ["CHE"]
+
+
+def test_not_meeting_demands_is_a_rejection(code_text):
+    ev = _one(_events(code_text, "The United States said it would not meet the kidnappers' demands."), "REJECT")
+    assert _countries(ev.source) == ["USA"]

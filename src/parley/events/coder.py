@@ -361,12 +361,17 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
     if modified is not None:
         # "the deal struck in Corfu": the event is the noun the verb modifies
         return noun_phrase_trigger(modified), None, f"{lemma} {modified.lemma_.lower()}"
-    if obj is not None and f"{lemma} {obj.lemma_.lower()}" in VERBS:
-        return VERBS[f"{lemma} {obj.lemma_.lower()}"], obj, f"{lemma} {obj.lemma_.lower()}"
+    # the object, and through a measure word: "gave 5 million dollars of aid"
+    nouns = [] if obj is None else [obj] + [p for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
+                                            for p in c.children if p.dep_ == "pobj"]
+    for noun_token in nouns:
+        # verb-object entries: "evacuate the wounded", "handed over 700 kg of medicine"
+        for word in dict.fromkeys((noun_token.lemma_.lower(), noun_token.lower_)):
+            for key in ([f"{lemma} {particle.lower_} {word}"] if particle is not None else []) + [f"{lemma} {word}"]:
+                if key in VERBS:
+                    return VERBS[key], noun_token, key
     if obj is not None and lemma in LIGHT_VERBS:
-        # "hold talks", and through a measure word: "gave 5 million dollars of aid"
-        nouns = [obj] + [p for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
-                         for p in c.children if p.dep_ == "pobj"]
+        # "hold talks"
         for noun_token in nouns:
             noun = noun_phrase_trigger(noun_token)
             if noun is not None:
@@ -521,9 +526,10 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
             mode = REFUSAL_MODE.get(event_type, "change")
             event_type, negated = "REJECT", True
             trigger_text = f"{refusal.lemma_} {trigger_text}"
-        elif negated and event_type in ("AGREE", "SUPPORT", "COOPERATE", "CONSULT", "AID"):
+        elif negated and event_type in ("AGREE", "SUPPORT", "COOPERATE", "CONSULT", "AID", "CONCEDE",
+                                        "RETREAT"):
             mode = REFUSAL_MODE.get(event_type)
-            event_type = "REJECT"  # "did not agree" is not AGREE
+            event_type = "REJECT"  # "did not agree" is not AGREE; "would not meet demands"
         if conditional_threat(token) and event_type in ("RETREAT", "SANCTION") and not negated:
             event_type, mode = "THREATEN", None  # "will withdraw its force unless ..."
         elif future and event_type in COOP_FUTURE_TO_AGREE and not negated:
