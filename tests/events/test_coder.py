@@ -238,3 +238,9 @@ def test_verb_object_entries_through_measure_words(code_text):
 def test_not_meeting_demands_is_a_rejection(code_text):
     ev = _one(_events(code_text, "The United States said it would not meet the kidnappers' demands."), "REJECT")
     assert _countries(ev.source) == ["USA"]
+
+
+def test_chain_verbs_code_their_complement(code_text):
+    ev = _one(_events(code_text, "The Ivory Coast's Supreme Court decided to lift the curfew."), "CONCEDE")
+    assert _countries(ev.source) == ["CIV"]
+    assert not [e for e in _events(code_text, "The court decided to lift the curfew.") if e.trigger == "decide"]

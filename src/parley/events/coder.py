@@ -50,6 +50,9 @@ PERSON_PRONOUNS = {"he", "she", "him", "her"}
 WEAPON_NOUNS = {"bomb", "missile", "rocket", "shell", "mortar", "grenade", "device", "ied",
                 "explosive", "explosives", "drone", "mine", "landmine", "projectile", "bullet",
                 "shelling", "barrage", "artillery"}
+# verbs whose complement is the act ("decided to allow", "resumed shelling")
+CHAIN_VERBS = {"decide", "vote", "resume", "continue", "begin", "start", "seek", "try", "attempt",
+               "move", "opt", "choose", "prepare"}
 ASPECTUAL_VERBS = {"continue", "begin", "start", "erupt", "break", "spread", "escalate",
                    "intensify", "resume", "occur", "rage", "flare", "persist", "end", "subside"}
 NON_STATE_SECTORS = {"CVL", "OPP", "LAB", "EDU", "REL", "AGR", "REF", "NGO", None}
@@ -514,9 +517,11 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
         trig, obj, trigger_text = trigger_for(token)
         if trig is None:
             continue
-        if lemma in REFUSAL_VERBS and any(
+        if lemma in REFUSAL_VERBS | CHAIN_VERBS and any(
                 c.dep_ == "xcomp" and trigger_for(c)[0] is not None for c in token.children):
-            continue  # "refused to attend": coded at "attend" as REJECT
+            # "refused to attend": coded at "attend" as REJECT; "decided to allow", "resumed
+            # shelling", "sought to deepen ties": coded at the act itself
+            continue
         if is_statement_only(token, obj):
             _record_quote(token, sentence_index, ctx)
             continue  # "declined to comment", "denied the charges": a statement, not an act

@@ -200,7 +200,7 @@ SPEECH_VERBS = {
 REFUSAL_VERBS = {"refuse", "decline", "fail", "reject", "balk", "refrain"}
 FUTURE_MARKERS = {"will", "shall", "'ll", "going", "plan", "intend", "schedule", "expect",
                   "prepare", "aim", "set", "due", "scheduled", "vow", "swear", "threaten",
-                  "offer", "pledge", "promise", "want", "wish"}  # intent: CAMEO 03 and 13
+                  "offer", "pledge", "promise", "want", "wish", "seek"}  # intent: CAMEO 03 and 13
 HYPOTHETICAL_MARKERS = {"could", "might", "may", "would", "should", "if", "unless", "whether",
                         "possible", "possibly", "perhaps", "consider", "mull", "threaten"}
 
