@@ -244,3 +244,13 @@ def test_chain_verbs_code_their_complement(code_text):
     ev = _one(_events(code_text, "The Ivory Coast's Supreme Court decided to lift the curfew."), "CONCEDE")
     assert _countries(ev.source) == ["CIV"]
     assert not [e for e in _events(code_text, "The court decided to lift the curfew.") if e.trigger == "decide"]
+
+
+def test_acts_after_a_preposition_keep_their_actor(code_text):
+    ev = _one(_events(code_text, "Palestinian youths resorted to throwing stones at Israeli soldiers."), "ASSAULT")
+    assert _countries(ev.source) == ["PSE"]
+
+
+def test_opening_a_border_lets_people_in(code_text):
+    ev = _one(_events(code_text, "Uzbekistan reopened the border with Afghanistan."), "RETREAT")
+    assert ev.mode == "access"

@@ -218,6 +218,8 @@ def find_subject(verb: Token) -> tuple[Token | None, bool]:
                     return pobj, True
         if node.dep_ in ("xcomp", "conj", "acomp", "advcl") and node.head.i != node.i:
             node = node.head
+        elif node.dep_ == "pcomp" and node.head.dep_ == "prep":
+            node = node.head.head  # "resorted to throwing stones": who resorted throws
         elif node.dep_ == "acl" and node.head.dep_ == "ROOT":
             return node.head, False  # a misparse: "A rights group protested": the group
         elif node.dep_ == "acl" and node.head.dep_ in ("dobj", "obj", "pobj"):

@@ -54,8 +54,9 @@ VERBS: dict[str, Trigger] = _expand({
     ("RETREAT", "withdraw"): "withdraw, retreat, pull out, pull back, leave, evacuate, "
                              "pull, move out",
     ("RETREAT", "release"): "release, free, hand over, return, repatriate",
-    # CAMEO 0862 "receive inspectors": letting outsiders in
-    ("RETREAT", "access"): "receive inspector, receive observer, receive monitor, admit inspector, "
+    # CAMEO 086 "allow international involvement": letting inspectors, aid or people in
+    ("RETREAT", "access"): "open border, reopen border, open bridge, reopen bridge, open crossing, "
+                           "reopen crossing, open corridor, receive inspector, receive observer, receive monitor, admit inspector, "
                            "admit observer, allow inspector, let in inspector",
 
     ("RETREAT", "disarm"): "disarm, demobilize, demobilise, decommission, dismantle, destroy weapons, "
@@ -70,13 +71,14 @@ VERBS: dict[str, Trigger] = _expand({
                               "file complaint, lodge complaint, criticize, criticise, condemn, denounce, decry, deplore, slam, "
                               "censure, rebuke, blast, lambast, complain, chastise, scold, "
                               "protest against, question, regret, fault",
-    ("ACCUSE", "allege"): "accuse, blame, allege, charge, implicate",
+    ("ACCUSE", "allege"): "accuse, blame, allege, charge, implicate, present evidence",
     ("ACCUSE", "investigate"): "investigate, probe, inquire, examine, look into",
-    ("REJECT", None): "reject, refuse, deny, decline, veto, oppose, dismiss, rebuff, spurn, "
+    ("REJECT", None): "renege, renege on, back out, reject, refuse, deny, decline, veto, oppose, dismiss, rebuff, spurn, "
                       "resist, defy, repudiate, renounce, turn down, rule out, disregard, "
                       "ignore, snub, object, disagree, balk, shun, obstruct",
     ("THREATEN", None): "threaten, warn, menace, intimidate, caution, ultimatum",
-    ("PROTEST", "demo"): "protest, demonstrate, rally, march, picket, chant",
+    ("PROTEST", "demo"): "protest, demonstrate, rally, march, picket, chant, collect signature, "
+                         "gather signature",
     ("PROTEST", "riot"): "riot, loot",
     ("PROTEST", "strike"): "go on strike, walk out, stop work, shun work, down tool, halt work",
     ("PROTEST", "boycott"): "boycott",
@@ -113,7 +115,8 @@ VERBS: dict[str, Trigger] = _expand({
     ("ASSAULT", "abduct"): "abduct, kidnap, hijack, take hostage",
     ("ASSAULT", "beat"): "beat, torture, assault physically, stab, lash",
     ("ASSAULT", "primitive"): "throw stone, throw rock, hurl stone, stone",
-    ("ASSAULT", "destroy"): "destroy, burn, demolish, raze, torch, vandalize, ransack, sabotage",
+    ("ASSAULT", "destroy"): "destroy, burn, demolish, raze, torch, vandalize, ransack, sabotage, "
+                            "set fire, set ablaze, set alight",
 })
 
 NOUNS: dict[str, Trigger] = _expand({
@@ -131,7 +134,7 @@ NOUNS: dict[str, Trigger] = _expand({
     ("RETREAT", "withdraw"): "withdrawal, retreat, pullout, evacuation",
     ("RETREAT", "ceasefire"): "ceasefire, cease-fire, truce, armistice",
     ("RETREAT", "release"): "release",
-    ("REQUEST", None): "request, appeal, call, plea, petition",
+    ("REQUEST", None): "request, appeal, call, plea, petition, reminder",
     ("REQUEST", "change"): "demand, demands",
     ("ACCUSE", "disapprove"): "criticism, condemnation, concern, concerns, displeasure, "
                               "complaint, protest note",
