@@ -254,3 +254,10 @@ def test_acts_after_a_preposition_keep_their_actor(code_text):
 def test_opening_a_border_lets_people_in(code_text):
     ev = _one(_events(code_text, "Uzbekistan reopened the border with Afghanistan."), "RETREAT")
     assert ev.mode == "access"
+
+
+def test_nationalities_sharing_a_noun_are_two_actors(code_text):
+    events = _events(code_text, "Senior Russian and American diplomats met in Moscow to discuss the crisis.")
+    consults = [e for e in events if e.event_type == "CONSULT"]
+    assert len(consults) == 1  # "met ... to discuss" is one meeting
+    assert _countries(consults[0].source) == ["RUS", "USA"]

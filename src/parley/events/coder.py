@@ -186,8 +186,24 @@ def _located_in(token: Token, ctx: CodingContext) -> ActorRef | None:
 def actors_of(token: Token | None, ctx: CodingContext) -> list[ActorRef]:
     if token is None:
         return []
-    refs = [resolve_np(t, ctx) for t in conjuncts(token)]
+    refs: list[ActorRef | None] = []
+    for head in conjuncts(token):
+        refs.extend(_shared_head(head, ctx) or [resolve_np(head, ctx)])
     return _unique([r for r in refs if r is not None])
+
+
+def _shared_head(token: Token, ctx: CodingContext) -> list[ActorRef]:
+    """'Russian and American diplomats': two actors sharing one noun, one per nationality."""
+    for mod in token.children:
+        if mod.dep_ != "amod" or mod.ent_type_ != "NORP":
+            continue
+        nationalities = [mod] + [c for c in mod.children if c.dep_ == "conj" and c.ent_type_ == "NORP"]
+        if len(nationalities) < 2:
+            continue
+        refs = [resolve_phrase(f"{n.text} {token.text}", ctx.registry.kb) for n in nationalities]
+        if all(r.country for r in refs):
+            return refs
+    return []
 
 
 def _unique(refs: list[ActorRef]) -> list[ActorRef]:
@@ -578,7 +594,7 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
             event_type, mode = "PROTEST", "obstruct"  # civilians or rebels blocking roads protest
         events.append(_event(ctx, sent, sentence_index, token, event_type, mode, sources, targets,
                              trigger_text, (negated, future, hypothetical)))
-    return events
+    return _one_per_act(events)
 
 
 def _domestic_country(sent: Span, sources: list[ActorRef], ctx: CodingContext) -> None:
@@ -622,6 +638,20 @@ def _domestic_country(sent: Span, sources: list[ActorRef], ctx: CodingContext) -
             source.country = country
             if source.actor_id is None or source.actor_id.startswith("sector:"):
                 source.actor_id = f"{country}:{source.sector or 'UNK'}"
+
+
+def _one_per_act(events: list[Event]) -> list[Event]:
+    """'Met in Moscow to discuss the situation' is one CONSULT: events of one sentence with
+    the same type, sources and targets are kept once (the one highest in the parse)."""
+    def key(e: Event) -> tuple[str, tuple[str | None, ...], tuple[str | None, ...]]:
+        return (e.event_type, tuple(sorted(a.actor_id or a.text for a in e.source)),
+                tuple(sorted(a.actor_id or a.text for a in e.target)))
+    kept: dict[tuple[str, tuple[str | None, ...], tuple[str | None, ...]], Event] = {}
+    for event in events:
+        best = kept.get(key(event))
+        if best is None or event.trigger_depth < best.trigger_depth:
+            kept[key(event)] = event
+    return [e for e in events if kept[key(e)] is e]
 
 
 def _event(ctx: CodingContext, sent: Span, sentence_index: int, token: Token, event_type: str,
