@@ -39,9 +39,17 @@ def country_matches(ref: ActorRef, expected: str) -> bool:
 
 
 def _day(args: list[str]) -> str | None:
-    if len(args) > 2 and re.match(r"\d{4}-\d\d-\d\d$", args[2] or ""):
-        return str(args[2])
-    return None
+    """The date a check asks about ("2022-01-10", "1 January 2003", "Today"); a check
+    without one is read without a date (any of the person's roles, the latest first)."""
+    import dateparser
+
+    text = args[2] if len(args) > 2 else ""
+    if not text:
+        return None
+    if re.match(r"\d{4}-\d\d-\d\d$", text):
+        return str(text)
+    parsed = dateparser.parse(text, languages=["en"])
+    return parsed.date().isoformat() if parsed else None
 
 
 def eval_ngec(path: Path, name: str = "ngec") -> list[Figure]:
