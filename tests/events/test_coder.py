@@ -261,3 +261,14 @@ def test_nationalities_sharing_a_noun_are_two_actors(code_text):
     consults = [e for e in events if e.event_type == "CONSULT"]
     assert len(consults) == 1  # "met ... to discuss" is one meeting
     assert _countries(consults[0].source) == ["RUS", "USA"]
+
+
+def test_offer_to_mediate_is_one_agreement_with_targets(code_text):
+    events = _events(code_text, "Turkish President Erdogan offered on Monday to mediate between Georgia and the EU.")
+    assert [e.event_type for e in events] == ["AGREE"]
+    assert "GEO" in _countries(events[0].target)
+
+
+def test_purpose_clause_is_not_a_complement(code_text):
+    events = _events(code_text, "Algerian landowners continued their hunger strike to demand the return of land.")
+    assert any(e.event_type == "PROTEST" for e in events)

@@ -36,7 +36,7 @@ from parley.model import ActorRef, Document, Event, Quote
 SUBJECT_DEPS = {"nsubj", "csubj"}
 PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
 TARGET_PREPS = {"with", "against", "on", "to", "at", "into", "toward", "towards", "from", "for",
-                "over", "upon", "in"}
+                "over", "upon", "in", "between", "among"}
 NP_CORE_DEPS = {"compound", "amod", "det", "poss", "nummod", "nmod", "case", "quantmod",
                 "npadvmod", "cc", "conj", "punct", "advmod", "predet"}
 # Future cooperation is an intention: AGREE (PLOVER), and so are intents to yield, release
@@ -52,7 +52,7 @@ WEAPON_NOUNS = {"bomb", "missile", "rocket", "shell", "mortar", "grenade", "devi
                 "shelling", "barrage", "artillery"}
 # verbs whose complement is the act ("decided to allow", "resumed shelling")
 CHAIN_VERBS = {"decide", "vote", "resume", "continue", "begin", "start", "seek", "try", "attempt",
-               "move", "opt", "choose", "prepare"}
+               "move", "opt", "choose", "prepare", "offer", "pledge", "promise"}
 ASPECTUAL_VERBS = {"continue", "begin", "start", "erupt", "break", "spread", "escalate",
                    "intensify", "resume", "occur", "rage", "flare", "persist", "end", "subside"}
 NON_STATE_SECTORS = {"CVL", "OPP", "LAB", "EDU", "REL", "AGR", "REF", "NGO", None}
@@ -461,6 +461,15 @@ def must_request(verb: Token, ctx: CodingContext) -> tuple[list[ActorRef], list[
     return (sources, targets) if sources else None
 
 
+def _complement(verb: Token) -> bool:
+    """An infinitive a verb governs: 'refused to attend', and 'offered on Monday to mediate'
+    where the parser makes it an adverbial clause."""
+    return verb.dep_ == "xcomp" or (
+        verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        # with an object it is a purpose: "continued their strike to demand ..."
+        and not any(c.dep_ in ("dobj", "obj") for c in verb.head.children))
+
+
 def governing_chain(verb: Token) -> list[Token]:
     chain = []
     node = verb
@@ -492,7 +501,7 @@ def modality(verb: Token) -> tuple[bool, bool, bool, Token | None]:
         gov_auxes = {c.lower_ for c in gov.children if c.dep_ in ("aux", "auxpass")}
         if gov.pos_ == "ADJ" and gov.lower_ in WILLINGNESS:
             future = True  # "is willing to send troops to help defend ..."
-        if verb.dep_ == "xcomp":
+        if _complement(verb):
             if any(c.dep_ == "neg" for c in gov.children):
                 negated = True
             if gov.lemma_ in REFUSAL_VERBS and refusal is None:
@@ -536,7 +545,7 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
         if trig is None:
             continue
         if lemma in REFUSAL_VERBS | CHAIN_VERBS and any(
-                c.dep_ == "xcomp" and trigger_for(c)[0] is not None for c in token.children):
+                _complement(c) and trigger_for(c)[0] is not None for c in token.children):
             # "refused to attend": coded at "attend" as REJECT; "decided to allow", "resumed
             # shelling", "sought to deepen ties": coded at the act itself
             continue
