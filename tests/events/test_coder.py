@@ -272,3 +272,8 @@ def test_offer_to_mediate_is_one_agreement_with_targets(code_text):
 def test_purpose_clause_is_not_a_complement(code_text):
     events = _events(code_text, "Algerian landowners continued their hunger strike to demand the return of land.")
     assert any(e.event_type == "PROTEST" for e in events)
+
+
+def test_allowing_is_a_concession(code_text):
+    ev = _one(_events(code_text, "The interior minister allowed opposition leaders to hold a rally in Karachi."), "CONCEDE")
+    assert ev.source[0].sector == "GOV"

@@ -40,7 +40,7 @@ VERBS: dict[str, Trigger] = _expand({
                        "sign protocol, sign charter",
     ("CONCEDE", None): "concede, admit, yield, compromise, relent, accede, give in, "
                        "accept demand, meet demand, lift, ease, relax, pardon, grant amnesty, "
-                       "back down, soften, reverse",
+                       "back down, soften, reverse, allow, permit",
     ("COOPERATE", None): "cooperate, collaborate, resume, restore, coordinate, partner, ally, "
                          "share, normalize, normalise, team up, join forces, work with, "
                          "establish, integrate, extradite, exchange",
