@@ -277,3 +277,8 @@ def test_purpose_clause_is_not_a_complement(code_text):
 def test_allowing_is_a_concession(code_text):
     ev = _one(_events(code_text, "The interior minister allowed opposition leaders to hold a rally in Karachi."), "CONCEDE")
     assert ev.source[0].sector == "GOV"
+
+
+def test_generic_effort_noun_takes_its_modifier(code_text):
+    ev = _one(_events(code_text, "Qatar's emir launched a mediation effort between the Emirates and Saudi Arabia."), "CONSULT")
+    assert ev.mode == "third-party" and _countries(ev.source) == ["QAT"]

@@ -50,6 +50,8 @@ PERSON_PRONOUNS = {"he", "she", "him", "her"}
 WEAPON_NOUNS = {"bomb", "missile", "rocket", "shell", "mortar", "grenade", "device", "ied",
                 "explosive", "explosives", "drone", "mine", "landmine", "projectile", "bullet",
                 "shelling", "barrage", "artillery"}
+GENERIC_EFFORT_NOUNS = {"effort", "mission", "initiative", "bid", "campaign", "drive", "plan",
+                        "process", "operation", "attempt", "programme", "program"}
 # verbs whose complement is the act ("decided to allow", "resumed shelling")
 CHAIN_VERBS = {"decide", "vote", "resume", "continue", "begin", "start", "seek", "try", "attempt",
                "move", "opt", "choose", "prepare", "offer", "pledge", "promise"}
@@ -338,7 +340,14 @@ def noun_phrase_trigger(noun: Token) -> Trigger | None:
             return found
     if noun.lemma_.lower() == "strike":
         return ("ASSAULT", None) if noun.lower_.endswith("s") else ("PROTEST", "strike")
-    return noun_trigger(noun.lemma_, noun.text)
+    found = noun_trigger(noun.lemma_, noun.text)
+    if found is None and noun.lemma_.lower() in GENERIC_EFFORT_NOUNS:
+        # "a mediation effort", "a peace mission": the modifier names the act
+        for modifier in (c for c in noun.children if c.dep_ == "compound" and c.i < noun.i):
+            found = noun_trigger(modifier.lemma_, modifier.text)
+            if found is not None:
+                break
+    return found
 
 
 def modified_noun(verb: Token) -> Token | None:

@@ -126,6 +126,7 @@ NOUNS: dict[str, Trigger] = _expand({
                        "conference, dialogue, meetings, session, round",
     ("CONSULT", "visit"): "visit, trip, tour",
     ("CONSULT", "phone"): "phone call, telephone call, call",
+    ("CONSULT", "third-party"): "mediation, good offices",
     ("SUPPORT", None): "support, praise, backing, recognition, endorsement, solidarity, "
                        "congratulations, gratitude",
     ("CONCEDE", None): "apology, concession, amnesty, pardon",
