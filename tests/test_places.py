@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from parley.places import disambiguate
+from parley.places import context_from_names, disambiguate
 
 
 def test_georgia_country_by_default_and_state_in_us_context():
@@ -62,3 +62,33 @@ def test_namesake_near_the_documents_other_towns():
     texas = anchor_points(["Sulphur Springs", "Clarksville", "Texarkana"])
     place = disambiguate("Paris", {"USA": 3}, texas)
     assert place.country == "USA" and abs(place.lat - 33.66) < 0.5
+
+
+def test_provinces_and_states_of_every_country():
+    # first-level divisions outside the US, found without their accents
+    tamil_nadu = disambiguate("Tamil Nadu", {})
+    assert tamil_nadu.feature == "region" and tamil_nadu.country == "IND"
+    # the province, not Ontario, California (a far smaller namesake)
+    assert disambiguate("Ontario", {"CAN": 2}).country == "CAN"
+
+
+def test_a_place_is_named_by_its_own_name_before_another_s_alternate_name():
+    # "Hamilton" is also what people call Hamilton County; the Ohio city bears the name
+    from parley.places import anchor_points
+
+    ohio = ["Cincinnati", "Ohio", "Fairfield", "Middletown"]
+    hamilton = disambiguate("Hamilton", context_from_names(ohio), anchor_points(ohio))
+    assert hamilton.feature == "city" and hamilton.country == "USA"
+    # and "Torrington" is Torrington, not West Torrington
+    assert disambiguate("Torrington", {"USA": 2}).name == "Torrington"
+
+
+def test_counties_by_the_state_of_the_documents_towns():
+    from parley.places import anchor_points
+
+    kentucky = anchor_points(["London", "Corbin", "Somerset", "Kentucky"])
+    context = context_from_names(["London", "Corbin", "Somerset", "Kentucky"])
+    laurel = disambiguate("Laurel County", context, kentucky)
+    assert laurel.feature == "district" and abs(laurel.lat - 37.1) < 0.5
+    # as local news abbreviates it
+    assert disambiguate("Laurel Co.", context, kentucky) == laurel

@@ -58,7 +58,7 @@ class Place:
     lat: float | None
     lon: float | None
     geonames_id: int | None = None
-    feature: str = "city"  # city | country | region
+    feature: str = "city"  # city | country | continent | region (state, province) | district (county)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

