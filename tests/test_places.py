@@ -92,3 +92,19 @@ def test_counties_by_the_state_of_the_documents_towns():
     assert laurel.feature == "district" and abs(laurel.lat - 37.1) < 0.5
     # as local news abbreviates it
     assert disambiguate("Laurel Co.", context, kentucky) == laurel
+
+
+def test_names_resolved_together_pull_namesakes_near_each_other():
+    from parley.places import resolve_names
+
+    names = ["Columbus", "Dublin", "Franklin County"]
+    places = resolve_names(names, context_from_names(names))
+    assert places["Columbus"].country == "USA"
+    assert places["Dublin"].country == "USA" and abs(places["Dublin"].lat - 40.1) < 0.3
+    # alone, Dublin is the Irish capital
+    assert resolve_names(["Dublin"], {})["Dublin"].country == "IRL"
+
+
+def test_a_division_keeps_its_name_from_the_country_it_belongs_to():
+    assert disambiguate("West Bank", {}).feature == "region"
+    assert disambiguate("England", {}).feature == "region"

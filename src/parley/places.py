@@ -77,6 +77,7 @@ NEAR_KM, NEAR_BONUS = 150.0, 2.0  # a namesake near the document's unambiguous t
 # though Hamilton County is also called so): worth twice the population
 MAIN_NAME_BONUS = 0.3
 DOMINANT_RATIO = 20
+MAX_COUNTY_NAMESAKES = 12  # beyond that, some namesake is near any town by chance
 ALTERNATE_NAMES_MIN_POPULATION = 5000
 REGION_DIVISOR = 10
 COUNTRY_WEIGHT = 100  # a country or continent outranks any town that shares its name
@@ -175,14 +176,19 @@ def load_gazetteer() -> Gazetteer:
                       geonames_id=info["geonameid"], feature="country")
         by_iso3[iso3] = Candidate(place, int(info["population"]) * COUNTRY_WEIGHT)
         by_name[info["name"].lower()].append(by_iso3[iso3])
+    _add_subdivisions(by_name)
     kb = load_knowledge()
     # a country's other names and its nationality adjective ("America", "Sudanese
     # officials") name the country, whatever small town shares them
-    # (but a real city keeps its name: "Washington", "Manila" as metonyms stay cities)
+    # (but a real city keeps its name: "Washington", "Manila" as metonyms stay cities;
+    # and so does a division: "England", "West Bank" are places of their own)
     def add_country(name: str, code: str) -> None:
         known = by_name[name.lower()]
-        if by_iso3[code] not in known and not any(c.population >= 100_000 for c in known):
-            known.append(by_iso3[code])
+        if by_iso3[code] in known or any(c.population >= 100_000 for c in known):
+            return
+        if any(c.place.feature == "region" and c.place.name.lower() == name.lower() for c in known):
+            return
+        known.append(by_iso3[code])
 
     for alias, actor in kb.aliases.items():
         if actor.kind == "state" and actor.country in by_iso3:
@@ -196,7 +202,6 @@ def load_gazetteer() -> Gazetteer:
         candidate = Candidate(place, int(continent["population"]) * COUNTRY_WEIGHT)
         for form in [continent["name"]] + CONTINENT_FORMS.get(continent["name"], []):
             by_name[form.lower()].insert(0, candidate)
-    _add_subdivisions(by_name)
     folded: dict[str, list[Candidate]] = defaultdict(list)
     for name, cands in by_name.items():
         for cand in cands:
@@ -234,27 +239,34 @@ def context_countries(doc: Document) -> dict[str, int]:
 
 
 class Anchor(NamedTuple):
-    """An unambiguous town of the document: where it is and its first-level division."""
+    """A place of the document that others may lie near: where it is, its first-level
+    division, and the name it was found by (a name is no evidence for itself)."""
 
     lat: float
     lon: float
     admin1: str
+    name: str
 
 
 def anchor_points(names: list[str]) -> list[Anchor]:
     """Where the document's unambiguous towns are (names that one town bears, or one town
-    far larger than its namesakes): an
-    ambiguous name is most likely the namesake near them ("Paris" in a story about Lamar
-    County, Texas)."""
+    far larger than its namesakes), and every county of a county's name: an ambiguous name
+    is most likely the namesake near them ("Paris" in a story about Lamar County, Texas;
+    of the Henry Counties, the one beside Paris, Tennessee)."""
     gaz = load_gazetteer()
     points = []
     for name in set(names):
         cands = sorted(gaz.candidates(name), key=lambda c: -c.population)
-        if not cands or cands[0].place.feature != "city" or cands[0].place.lat is None:
+        if not cands or cands[0].place.lat is None:
+            continue
+        key = name_key(name.strip())
+        if all(c.place.feature == "district" for c in cands) and len(cands) <= MAX_COUNTY_NAMESAKES:
+            points += [Anchor(c.place.lat or 0.0, c.place.lon or 0.0, c.admin1, key) for c in cands]
+        elif cands[0].place.feature != "city":
             continue
         # one town of that name, or one that dwarfs its namesakes ("Atlanta")
-        if len(cands) == 1 or cands[0].population >= DOMINANT_RATIO * max(cands[1].population, 1):
-            points.append(Anchor(cands[0].place.lat, cands[0].place.lon or 0.0, cands[0].admin1))
+        elif len(cands) == 1 or cands[0].population >= DOMINANT_RATIO * max(cands[1].population, 1):
+            points.append(Anchor(cands[0].place.lat, cands[0].place.lon or 0.0, cands[0].admin1, key))
     return points
 
 
@@ -277,10 +289,18 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def disambiguate(name: str, context: dict[str, int],
                  near: list[Anchor] | None = None) -> Place | None:
+    """The place a name most likely means, given the document's context votes and the
+    places it lies near."""
+    best = _best_candidate(name, context, near)
+    return best.place if best else None
+
+
+def _best_candidate(name: str, context: dict[str, int], near: list[Anchor] | None) -> Candidate | None:
     cands = load_gazetteer().candidates(name)
     if not cands:
         return None
     key = name_key(name.strip())
+    near = [a for a in near or [] if a.name != key]
 
     # the document's other places count as a share of its votes, so a long local story
     # cannot outvote a world city or a country by sheer length
@@ -295,18 +315,29 @@ def disambiguate(name: str, context: dict[str, int],
         return (math.log10(max(c.population, 10)) + 3.0 * country_share + 3.0 * state_share
                 + proximity + own_name)
 
-    return max(cands, key=score).place
+    return max(cands, key=score)
+
+
+def resolve_names(names: list[str], context: dict[str, int]) -> dict[str, Place | None]:
+    """Each of a document's place names resolved together: a first reading of every
+    name, then a second in which each name's namesakes near the others' first readings
+    win ("Dublin" beside Columbus, Ohio is Dublin, Ohio)."""
+    anchors = anchor_points(names)
+    first = {name: _best_candidate(name, context, anchors) for name in set(names)}
+    readings = [Anchor(c.place.lat, c.place.lon or 0.0, c.admin1, name_key(name.strip()))
+                for name, c in first.items()
+                if c is not None and c.place.lat is not None and c.place.feature in ("city", "district")]
+    return {name: disambiguate(name, context, anchors + readings) for name in set(names)}
 
 
 def locate_events(doc: Document, place_ents: list[tuple[str, int, int, str]]) -> None:
     """Give each event the place named in its sentence after a locative preposition
     (else any gazetteer place in it), else the dateline place."""
     context = context_countries(doc)
-    near = anchor_points([text for text, _s, _e, _p in place_ents])
-    dateline_place = None
-    if doc.dateline:
-        first = doc.dateline.split(",")[0].strip().title()
-        dateline_place = disambiguate(first, context, near)
+    dateline = doc.dateline.split(",")[0].strip().title() if doc.dateline else ""
+    places = resolve_names([text for text, _s, _e, _p in place_ents] + ([dateline] if dateline else []),
+                           context)
+    dateline_place = places.get(dateline)
     for event in doc.events:
         located = None
         in_sentence = [(t, s, e, prep) for t, s, e, prep in place_ents
@@ -314,7 +345,7 @@ def locate_events(doc: Document, place_ents: list[tuple[str, int, int, str]]) ->
         for text, _s, _e, prep in sorted(in_sentence, key=lambda p: p[3] not in LOCATIVE_PREPS):
             if prep not in LOCATIVE_PREPS:
                 continue
-            located = disambiguate(text, context, near)
+            located = places[text]
             if located is not None:
                 break
         event.location = located or dateline_place

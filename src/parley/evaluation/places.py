@@ -13,7 +13,7 @@ from typing import Any
 
 from parley.evaluation.metrics import DataSet, Figure, prf, read_jsonl, run_plan
 from parley.nlp import load_nlp
-from parley.places import anchor_points, context_from_names, disambiguate, haversine_km
+from parley.places import context_from_names, haversine_km, resolve_names
 
 CORPORA = {"lgl": "geo/lgl.jsonl", "geowebnews": "geo/geowebnews.jsonl"}
 KM = 161.0
@@ -33,22 +33,22 @@ def score_corpus(path: Path, name: str) -> list[Figure]:
         # NORP too: both corpora annotate nationality adjectives ("Sudanese") as toponyms
         ents = [e for e in parsed.ents if e.label_ in ("GPE", "LOC", "FAC", "NORP")]
         names = [t["surface"] for t in gold] + [e.text for e in ents]
-        context, near = context_from_names(names), anchor_points(names)
+        resolved = resolve_names(names, context_from_names(names))
         for top in gold:
             total += 1
-            place = disambiguate(top["surface"], context, near)
+            place = resolved[top["surface"]]
             if place is not None and place.lat is not None:
                 close += haversine_km(place.lat, place.lon or 0.0, top["lat"], top["lon"]) <= KM
             if top.get("geonameid"):
                 id_total += 1
                 id_hits += place is not None and str(place.geonames_id) == str(top["geonameid"])
         # end to end: our own mentions
-        context_e2e = context_from_names([e.text for e in ents])
-        near_e2e = anchor_points([e.text for e in ents])
+        own = [e.text for e in ents]
+        resolved_e2e = resolve_names(own, context_from_names(own))
         n_gold += len(gold)
         used: set[int] = set()
         for ent in ents:
-            place = disambiguate(ent.text, context_e2e, near_e2e)
+            place = resolved_e2e[ent.text]
             if place is None or place.lat is None:
                 continue
             n_sys += 1
