@@ -73,6 +73,7 @@ def test_missing_user_file_is_a_clear_error(tmp_path):
     ("Shanghai police", "CHN", "COP"), ("a former White House official", "USA", "ELI"),
     ("Boko Haram gunmen", "NGA", "REB"), ("A Ugandan attorney", "UGA", "JUD"),
     ("Poland's interior minister", "POL", "GOV"), ("the rebel leader", None, "REB"),
+    ("unknown gunmen", None, "UAF"), ("Syrian mercenaries", "SYR", "UAF"),
 ])
 def test_cities_organisations_and_specific_roles(kb, text, country, sector):
     ref = resolve_phrase(text, kb)

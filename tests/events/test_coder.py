@@ -282,3 +282,14 @@ def test_allowing_is_a_concession(code_text):
 def test_generic_effort_noun_takes_its_modifier(code_text):
     ev = _one(_events(code_text, "Qatar's emir launched a mediation effort between the Emirates and Saudi Arabia."), "CONSULT")
     assert ev.mode == "third-party" and _countries(ev.source) == ["QAT"]
+
+
+def test_a_bomb_with_no_one_behind_it_is_an_unidentified_armed_force(code_text):
+    # the town (which the tagger may take for a nationality) gives the country
+    ev = _one(_events(code_text, "A roadside bombing near the town of Samarra killed one U.S. soldier."), "ASSAULT")
+    assert [(s.country, s.sector) for s in ev.source] == [("IRQ", "UAF")]
+    assert _countries(ev.target) == ["USA"]
+    # a passive agent too
+    ev = _one(_events(code_text, "Three US servicemen were killed by a roadside bomb in the Iraqi city of Basra."),
+              "ASSAULT")
+    assert [(s.country, s.sector) for s in ev.source] == [("IRQ", "UAF")]

@@ -167,6 +167,9 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
     sector = kb.sector_of(text)
     if countries:
         code, start, end = countries[0]
+        named = kb.lookup(text[start:end])
+        if sector == "UAF" and named is not None and named.sector:
+            sector = named.sector  # "Boko Haram gunmen" are the group's, not unidentified
         if sector is None and _only_the_name(text, start, end):
             # "Russia", "Moscow", "the Russians": the state (or IGO / breakaway region) itself
             sector = "IGO" if code in igo_codes(kb) else ("PRE" if code in _region_codes(kb)

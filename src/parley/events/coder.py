@@ -50,6 +50,8 @@ PERSON_PRONOUNS = {"he", "she", "him", "her"}
 WEAPON_NOUNS = {"bomb", "missile", "rocket", "shell", "mortar", "grenade", "device", "ied",
                 "explosive", "explosives", "drone", "mine", "landmine", "projectile", "bullet",
                 "shelling", "barrage", "artillery"}
+PLACE_NOUNS = {"town", "city", "village", "province", "region", "district", "area", "capital",
+               "port", "enclave", "state", "county", "suburb", "outskirts"}
 GENERIC_EFFORT_NOUNS = {"effort", "mission", "initiative", "bid", "campaign", "drive", "plan",
                         "process", "operation", "attempt", "programme", "program"}
 # verbs whose complement is the act ("decided to allow", "resumed shelling")
@@ -592,6 +594,10 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
             # the actors are its modifiers
             sources = [r for c in subject.children if c.dep_ in ("amod", "compound", "poss", "nmod")
                        for r in [resolve_np(c, ctx)] if r is not None and (r.country or r.sector)]
+            if not sources and event_type == "ASSAULT":
+                # no one named: the bomb stands for an unidentified armed force (UAF)
+                unknown = resolve_phrase(noun_phrase(subject).text, ctx.registry.kb)
+                sources = [unknown] if unknown.sector == "UAF" else []
         else:
             sources = actors_of(subject, ctx)
         source_ids = {s.actor_id for s in sources}
@@ -636,8 +642,13 @@ def _domestic_country(sent: Span, sources: list[ActorRef], ctx: CodingContext) -
     for ent in sent.ents:
         if ent.label_ not in ("GPE", "LOC", "NORP", "FAC"):
             continue
+        holder = ent.root.head
+        if holder.lower_ == "of" and holder.head.lemma_.lower() in PLACE_NOUNS:
+            holder = holder.head.head  # "near the town of Samarra", "in the city of Basra"
+        located = holder.lower_ in ("in", "at", "near", "across", "throughout", "inside", "outside")
         codes = [code for code, _s, _e in kb.countries_in(ent.text)]
-        if not codes and ent.label_ != "NORP":
+        if not codes and (ent.label_ != "NORP" or located):
+            # (a "nationality" after "near the town of" is a town the tagger mistook)
             city = country_of_city_in(ent.text)
             codes = [city] if city else []
         named = kb.lookup(ent.text)
@@ -645,7 +656,6 @@ def _domestic_country(sent: Span, sources: list[ActorRef], ctx: CodingContext) -
             continue
         if ent.start > 0 and sent.doc[ent.start - 1].lower_ == "ethnic":
             continue  # "ethnic Albanians" live elsewhere
-        located = ent.root.head.lower_ in ("in", "at", "near", "across", "throughout", "inside")
         modifier = ent.label_ == "NORP" or ent.root.dep_ in ("amod", "poss")
         if not (located or modifier):
             continue  # a country named elsewhere ("action against Russia") is no evidence
