@@ -125,3 +125,17 @@ def test_knowledge_files_repeat_no_key():
     StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
     for name in ("knowledge.yaml", "leaders.yaml"):
         yaml.load(resources.files("parley.actors").joinpath(name).read_text("utf-8"), Loader=StrictLoader)
+
+
+@pytest.mark.parametrize("text,country,sector", [
+    ("Mariupol", "UKR", "CVL"),  # a town stands for the people in it
+    ("Rakhine rebels", "MMR", "REB"),  # a state or province only one country has
+    ("Kazahks", "KAZ", "GOV"),  # a nationality with a slip
+])
+def test_towns_provinces_and_misspelled_nationalities(kb, text, country, sector):
+    ref = resolve_phrase(text, kb)
+    assert (ref.country, ref.sector) == (country, sector)
+
+
+def test_a_province_several_countries_share_names_no_country(kb):
+    assert resolve_phrase("Punjab farmers", kb).country is None

@@ -163,9 +163,14 @@ class KnowledgeBase:
         return names[best[0]]
 
     def state_names(self) -> dict[str, Actor]:
+        """Every name and nationality word of a state ("Kazakhstan", "Kazakhs")."""
         if self._state_names is None:
-            self._state_names = {form: actor for form, actor in self.aliases.items()
-                                 if actor.kind == "state" and len(form) >= 4}
+            names = {form: actor for form, actor in self.aliases.items()
+                     if actor.kind == "state" and len(form) >= 4}
+            by_code = {actor.country: actor for actor in names.values()}
+            names.update({form: by_code[code] for form, code in self.demonyms.items()
+                          if code in by_code and len(form) >= 4 and form not in names})
+            self._state_names = names
         return self._state_names
 
 

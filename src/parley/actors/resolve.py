@@ -145,6 +145,16 @@ def person_ref(text: str, person: Person, day: str | None) -> ActorRef:
                     country=role.country if role else None, sector=sector)
 
 
+def place_in_country(ref: ActorRef, country: str) -> None:
+    """Give an actor with no country of its own the country its context names (a domestic
+    actor: "the interior minister" in a story from Pakistan)."""
+    if ref.country is not None:
+        return
+    ref.country = country
+    if ref.actor_id is None or ref.actor_id.startswith("sector:"):
+        ref.actor_id = f"{country}:{ref.sector or 'UNK'}"
+
+
 def actor_ref(text: str, actor: Actor) -> ActorRef:
     return ActorRef(text=text, actor_id=actor.actor_id, name=actor.name, country=actor.country,
                     sector=actor.sector)
@@ -196,9 +206,12 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
     town_country = country_of_town(text)
     if town_country is not None:
         # "Mariupol", "Puerto Penasco": a town stands for those in it
-        return ActorRef(text=text, actor_id=f"{town_country}:UNK",
+        return ActorRef(text=text, actor_id=f"{town_country}:CVL",
                         name=kb.country_names.get(town_country, town_country),
-                        country=town_country, sector=None)
+                        country=town_country, sector="CVL")
+    misspelled = kb.misspelled_state(text) if not is_person else None
+    if misspelled is not None:  # "Kazahks", "Ethopia"
+        return actor_ref(text, misspelled)
     return ActorRef(text=text, actor_id=None, name=None, country=None, sector=None)
 
 
@@ -233,7 +246,8 @@ STOP_WORDS = {"the", "a", "an", "this", "that", "these", "those", "its", "their"
 
 
 def country_of_city_in(text: str) -> str | None:
-    """The country of a large city named in a phrase (the largest such city wins)."""
+    """The country of a large city, or of a state or province only one country has,
+    named in a phrase ("Kano State government", "Rakhine rebels"); the largest wins."""
     from parley.places import load_gazetteer
 
     gazetteer = load_gazetteer()
@@ -244,10 +258,13 @@ def country_of_city_in(text: str) -> str | None:
     for name in pairs + words:
         if name.lower() in STOP_WORDS:
             continue  # "The", "Front": words some town also bears as a name
-        cities = [c for c in gazetteer.candidates(name)
-                  if c.place.feature == "city" and c.population >= CITY_MIN_POPULATION]
-        if cities:
-            return max(cities, key=lambda c: c.population).place.country
+        candidates = gazetteer.candidates(name)
+        places = [c for c in candidates if c.place.feature == "city" and c.population >= CITY_MIN_POPULATION]
+        regions = [c for c in candidates if c.place.feature == "region"]
+        if len({c.place.country for c in regions}) == 1:
+            places += regions
+        if places:
+            return max(places, key=lambda c: c.population).place.country
     return None
 
 

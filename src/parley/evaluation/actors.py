@@ -11,10 +11,11 @@ import re
 from pathlib import Path
 
 from parley.actors import ActorRegistry, load_knowledge, resolve_phrase
-from parley.actors.resolve import igo_codes
+from parley.actors.resolve import igo_codes, place_in_country
 from parley.evaluation.events import CAMEO_TO_ISO3, PLOVER_GOLD
 from parley.evaluation.metrics import DataSet, Figure, first_record, read_jsonl, run_plan
 from parley.model import ActorRef
+from parley.nlp import load_nlp
 
 NGEC_EXPECTATIONS = "actors/ngec_actor_resolution_expectations.jsonl"
 SCORED_METHODS = {"agent_to_code", "short_text_to_agent", "search_nat"}
@@ -23,9 +24,13 @@ IGO_ALIASES = {"EU": {"EUR", "IGO"}, "UN": {"UNO", "IGO"}, "WHO": {"UNO", "IGO"}
                "UNHCR": {"UNO", "IGO"}, "IAEA": {"UNO", "IGO"}}
 
 
-def _looks_like_name(text: str) -> bool:
-    words = [w for w in re.findall(r"[\w'’.-]+", text) if w.lower() not in ("the", "of")]
-    return 1 <= len(words) <= 5 and all(w[0].isupper() for w in words)
+def person_flags(texts: list[str]) -> list[bool]:
+    """Whether each phrase names a person, as the pipeline decides it: spaCy tags the
+    phrase's head (its last word) as part of a PERSON entity ("Defense Minister Diego
+    Molano" is; "Madras High Court" and "Mariupol" are not)."""
+    nlp = load_nlp()
+    return [any(e.label_ == "PERSON" and e.end == len(doc) for e in doc.ents)
+            for doc in nlp.pipe(texts, batch_size=64)]
 
 
 def country_matches(ref: ActorRef, expected: str) -> bool:
@@ -57,12 +62,15 @@ def eval_ngec(path: Path, name: str = "ngec") -> list[Figure]:
     kb = load_knowledge()
     registry = ActorRegistry(kb)
     country_hits = country_total = sector_hits = sector_total = 0
-    for item in read_jsonl(path):
-        if item["method"] not in SCORED_METHODS:
-            continue
+    items = [item for item in read_jsonl(path) if item["method"] in SCORED_METHODS]
+    for item, is_person in zip(items, person_flags([i["args"][0] for i in items]), strict=True):
         text = item["args"][0]
         expected = item["expected"]
-        ref = resolve_phrase(text, kb, registry, _day(item["args"]), is_person=_looks_like_name(text))
+        ref = resolve_phrase(text, kb, registry, _day(item["args"]), is_person=is_person)
+        context = kb.countries_in(item["args"][1]) if len(item["args"]) > 1 else []
+        if context and ref.sector != "IGO":
+            # the check's context text ("German", "Colombian defense") is the story around
+            place_in_country(ref, context[0][0])
         want_country = expected.get("country", expected.get("0"))
         if want_country is not None:
             country_total += 1
@@ -83,17 +91,17 @@ def eval_plover_actors(path: Path, name: str = "plover") -> list[Figure]:
     kb = load_knowledge()
     registry = ActorRegistry(kb)
     country_hits = country_total = sector_hits = sector_total = 0
-    for row in read_jsonl(path):
-        for actor in row["actor"] + row["recipient"]:
-            code = actor.get("country_or_code")
-            ref = resolve_phrase(actor["text"], kb, registry, is_person=_looks_like_name(actor["text"]))
-            if code and code not in ("***", "NGO"):
-                country_total += 1
-                country_hits += country_matches(ref, code)
-            sector = (actor.get("sector") or "")[:3]
-            if sector and sector != "***":
-                sector_total += 1
-                sector_hits += ref.sector == sector
+    actors = [actor for row in read_jsonl(path) for actor in row["actor"] + row["recipient"]]
+    for actor, is_person in zip(actors, person_flags([a["text"] for a in actors]), strict=True):
+        code = actor.get("country_or_code")
+        ref = resolve_phrase(actor["text"], kb, registry, is_person=is_person)
+        if code and code not in ("***", "NGO"):
+            country_total += 1
+            country_hits += country_matches(ref, code)
+        sector = (actor.get("sector") or "")[:3]
+        if sector and sector != "***":
+            sector_total += 1
+            sector_hits += ref.sector == sector
     return [Figure("plover_actor_country_accuracy", country_hits / country_total if country_total else 0.0),
             Figure("plover_actor_sector_accuracy", sector_hits / sector_total if sector_total else 0.0)]
 

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from parley.actors.resolve import ActorRegistry, country_of_city_in, igo_codes, resolve_phrase
+from parley.actors.resolve import (
+    ActorRegistry,
+    country_of_city_in,
+    igo_codes,
+    place_in_country,
+    resolve_phrase,
+)
 from parley.events.classifier import MODEL_NAME, EventClassifier
 from parley.events.lexicon import (
     FUTURE_MARKERS,
@@ -666,10 +672,7 @@ def _domestic_country(sent: Span, sources: list[ActorRef], ctx: CodingContext) -
     if len(country) != 3 or country in igo_codes(kb):
         return
     for source in sources:
-        if source.country is None:
-            source.country = country
-            if source.actor_id is None or source.actor_id.startswith("sector:"):
-                source.actor_id = f"{country}:{source.sector or 'UNK'}"
+        place_in_country(source, country)
 
 
 def _one_per_act(events: list[Event]) -> list[Event]:
