@@ -139,3 +139,9 @@ def test_towns_provinces_and_misspelled_nationalities(kb, text, country, sector)
 
 def test_a_province_several_countries_share_names_no_country(kb):
     assert resolve_phrase("Punjab farmers", kb).country is None
+
+
+def test_a_sector_word_inside_a_place_name_is_no_sector(kb):
+    assert resolve_phrase("settlers in the West Bank", kb).sector != "BUS"
+    assert resolve_phrase("the West Bank", kb).sector != "BUS"
+    assert resolve_phrase("the Palestinian Authority", kb).sector == "GOV"

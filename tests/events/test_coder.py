@@ -293,3 +293,18 @@ def test_a_bomb_with_no_one_behind_it_is_an_unidentified_armed_force(code_text):
     ev = _one(_events(code_text, "Three US servicemen were killed by a roadside bomb in the Iraqi city of Basra."),
               "ASSAULT")
     assert [(s.country, s.sector) for s in ev.source] == [("IRQ", "UAF")]
+
+
+def test_raising_the_alert_is_mobilization(code_text):
+    ev = _one(_events(code_text, "Greek troops remained on alert along the border on Friday."), "MOBILIZE")
+    assert _countries(ev.source) == ["GRC"]
+
+
+def test_withdrawing_peacekeepers_or_aid_is_a_sanction(code_text):
+    # CAMEO 166 and 162: even in the passive
+    ev = _one(_events(code_text, "Forty UN peacekeepers were pulled out of the town on Friday."), "SANCTION")
+    assert ev.mode == "expel"
+    ev = _one(_events(code_text, "The World Food Programme reduced food supplies to camps in Chad."), "SANCTION")
+    assert ev.mode == "discontinue"
+    # while lifting a restriction still eases it
+    assert _one(_events(code_text, "Egypt lifted the blockade of the port on Monday."), "RETREAT")

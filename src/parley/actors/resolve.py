@@ -174,7 +174,7 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
         if person is not None:
             return person_ref(text, person, day)
     countries = kb.countries_in(text)
-    sector = kb.sector_of(text)
+    sector = kb.sector_of(_without_place_names(text, countries))
     if countries:
         code, start, end = countries[0]
         named = kb.lookup(text[start:end])
@@ -266,6 +266,17 @@ def country_of_city_in(text: str) -> str | None:
         if places:
             return max(places, key=lambda c: c.population).place.country
     return None
+
+
+def _without_place_names(text: str, countries: list[tuple[str, int, int]]) -> str:
+    """The phrase with the names of places blanked: a sector word inside a place's name is
+    no sector ("the West Bank" is no bank; "the Palestinian Authority" keeps its word)."""
+    from parley.places import load_gazetteer
+
+    for _code, start, end in countries:
+        if " " in text[start:end] and load_gazetteer().candidates(text[start:end]):
+            text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def _only_the_name(text: str, start: int, end: int) -> bool:

@@ -388,6 +388,20 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
                          for m in c.children if m.dep_ == "mark" and m.lower_ in ("for", "on")), None)
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
     lemma = verb_lemma(verb)
+    if obj is None and particle is not None and particle.dep_ == "prep":
+        # "remained on alert": verb, preposition and its object as one entry
+        pobj = next((c for c in particle.children if c.dep_ == "pobj"), None)
+        key = f"{lemma} {particle.lower_} {pobj.lemma_.lower()}" if pobj is not None else ""
+        if key in VERBS:
+            return VERBS[key], None, key
+    if obj is None and verb.tag_ == "VBN":
+        # a passive's subject is its object: "peacekeepers were shipped out"
+        patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if patient is not None:
+            for key in ([f"{lemma} {particle.lower_} {patient.lemma_.lower()}"] if particle is not None else []) \
+                    + [f"{lemma} {patient.lemma_.lower()}"]:
+                if key in VERBS:
+                    return VERBS[key], None, key
     if obj is not None and lemma in REVERSAL_VERBS:
         # "lifted the blockade", "shortened the curfew", "called off the strike"
         particle_ok = lemma != "call" or (particle is not None and particle.lower_ == "off")

@@ -84,14 +84,23 @@ VERBS: dict[str, Trigger] = _expand({
     ("PROTEST", "boycott"): "boycott",
     ("SANCTION", None): "sanction, embargo, impose sanctions, penalize, penalise, punish, "
                         "blacklist, freeze, suspend, cancel, postpone, downgrade",
-    ("SANCTION", "expel"): "expel",
+    ("SANCTION", "expel"): "expel, "
+                           # CAMEO 166: withdrawing peacekeepers, inspectors, observers, aid staff
+                           "withdraw peacekeeper, withdraw inspector, withdraw observer, "
+                           "withdraw monitor, withdraw worker, withdraw staff, "
+                           "pull out peacekeeper, pull out inspector, pull out observer, "
+                           "pull out monitor, pull out worker, pull out staff, "
+                           "ship out peacekeeper, evacuate staff, evacuate worker",
     ("SANCTION", "discontinue"): "cut, sever, break off, halt, terminate, end, stop, recall, "
                                  "cut off",
     ("SANCTION", "convict"): "convict, sentence, fine, indict",
     ("MOBILIZE", "troops"): "deploy, mobilize, mobilise, mass, reinforce, station, amass, "
                             "dispatch troops, send troops, build up, strengthen force, "
                             "strengthen troop, bolster force, bolster troop, boost troop, "
-                            "increase troop, step up patrol, put on alert",
+                            "increase troop, step up patrol, put on alert, "
+                            # CAMEO 152: raising the alert status
+                            "remain on alert, stay on alert, be on alert, go on alert, "
+                            "place on alert, put on standby",
     ("MOBILIZE", "weapons"): "test, arm",
     ("COERCE", "arrest"): "arrest, detain, jail, imprison, apprehend, round up, capture, "
                           "intern, prosecute",
@@ -165,7 +174,8 @@ NOUNS: dict[str, Trigger] = _expand({
 
 # Verbs that undo a restriction ("lifted the blockade", "called off the strike"): per the
 # CAMEO-to-PLOVER crosswalk easing administrative limits is CONCEDE (081), easing sanctions
-# or embargoes RETREAT ease (085), easing a military blockade RETREAT withdraw (0872).
+# or embargoes RETREAT ease (085), easing a military blockade RETREAT withdraw (0872);
+# undoing aid ("reduced food supplies") is a SANCTION (162).
 REVERSAL_VERBS = {"lift", "ease", "relax", "cancel", "end", "shorten", "reduce", "remove",
                   "scrap", "drop", "rescind", "revoke", "repeal", "loosen", "suspend", "call"}
 RESTRICTION_OBJECTS = {
@@ -177,6 +187,11 @@ RESTRICTION_OBJECTS = {
     "martial law": ("CONCEDE", None), "strike": ("CONCEDE", None), "protest": ("CONCEDE", None),
     "closure": ("CONCEDE", None), "censorship": ("CONCEDE", None), "tariff": ("RETREAT", "ease"),
     "tariffs": ("RETREAT", "ease"),
+    # and cutting back what was given is a sanction (CAMEO 162: reduce or stop aid)
+    "aid": ("SANCTION", "discontinue"), "assistance": ("SANCTION", "discontinue"),
+    "supply": ("SANCTION", "discontinue"), "supplies": ("SANCTION", "discontinue"),
+    "funding": ("SANCTION", "discontinue"), "ration": ("SANCTION", "discontinue"),
+    "rations": ("SANCTION", "discontinue"),
 }
 
 # Light verbs: their event comes from their object noun ("hold talks", "impose sanctions").
