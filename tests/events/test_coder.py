@@ -308,3 +308,29 @@ def test_withdrawing_peacekeepers_or_aid_is_a_sanction(code_text):
     assert ev.mode == "discontinue"
     # while lifting a restriction still eases it
     assert _one(_events(code_text, "Egypt lifted the blockade of the port on Monday."), "RETREAT")
+
+
+def test_wanting_someone_else_to_act_is_an_appeal_to_them(code_text):
+    events = _events(code_text, "Israel's prime minister wants Germany to pay more compensation to the families.")
+    ev = _one(events, "REQUEST")
+    assert _countries(ev.source) == ["ISR"] and _countries(ev.target) == ["DEU"]
+    assert all(e.event_type != "AID" or e.hypothetical for e in events)
+
+
+def test_who_is_urged_would_act_and_has_not_yet(code_text):
+    events = _events(code_text, "Obama urged Putin to attack Switzerland.")
+    attack = _one(events, "ASSAULT")
+    assert _countries(attack.source) == ["RUS"] and attack.hypothetical
+    # but "used artillery to shell": the army shells, not the artillery
+    ev = _one(_events(code_text, "The Congolese army used artillery to shell rebel positions near Goma."),
+              "ASSAULT")
+    assert (ev.source[0].country, ev.source[0].sector) == ("COD", "MIL")
+
+
+def test_agreeing_that_parties_should_act_is_an_agreement(code_text):
+    ev = _one(_events(code_text, "Hungarian and Romanian officials agreed on Wednesday that their countries should cooperate."),
+              "AGREE")
+    assert _countries(ev.source) == ["HUN", "ROU"]
+    # a shared view is not
+    assert all(e.event_type != "AGREE" for e in _events(
+        code_text, "Bush and Mubarak agreed today there was an urgent need for progress."))

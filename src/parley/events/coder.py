@@ -56,6 +56,16 @@ PERSON_PRONOUNS = {"he", "she", "him", "her"}
 WEAPON_NOUNS = {"bomb", "missile", "rocket", "shell", "mortar", "grenade", "device", "ied",
                 "explosive", "explosives", "drone", "mine", "landmine", "projectile", "bullet",
                 "shelling", "barrage", "artillery"}
+# "wants Germany to pay": a wish that someone else act is an appeal to them
+WISH_VERBS = {"want", "wish", "like"}
+# verbs whose object does what their clause says ("urged Putin to attack", "forced the
+# army to withdraw"), unlike "used tear gas to disperse" where the subject acts
+# (the first kind only asks for the act: "encouraged refugees to return" is not a return;
+# an order is the act of who gives it: "ordered the newspaper to suspend publication")
+ASKING_VERBS = WISH_VERBS | {"persuade", "convince", "encourage", "tell", "instruct",
+                             "authorize", "authorise", "invite", "advise", "pressure"}
+OBJECT_CONTROL_VERBS = ASKING_VERBS | {"force", "compel", "allow", "permit", "enable", "help",
+                                       "oblige", "require", "get", "lead", "prompt"}
 PLACE_NOUNS = {"town", "city", "village", "province", "region", "district", "area", "capital",
                "port", "enclave", "state", "county", "suburb", "outskirts"}
 GENERIC_EFFORT_NOUNS = {"effort", "mission", "initiative", "bid", "campaign", "drive", "plan",
@@ -242,7 +252,17 @@ def find_subject(verb: Token) -> tuple[Token | None, bool]:
                 pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
                 if pobj is not None:
                     return pobj, True
-        if node.dep_ in ("xcomp", "conj", "acomp", "advcl") and node.head.i != node.i:
+        if node.dep_ == "xcomp" and node.head.i != node.i:
+            # object control: "urged Putin to attack": Putin would attack, not the urger
+            controls = node.head.lemma_.lower() in OBJECT_CONTROL_VERBS or \
+                VERBS.get(node.head.lemma_.lower(), ("",))[0] == "REQUEST"
+            controller = next((c for c in node.head.children if c.dep_ in ("dobj", "obj")
+                               and c.i < node.i and c.pos_ in ("PROPN", "NOUN", "PRON")
+                               and noun_phrase_trigger(c) is None), None) if controls else None
+            if controller is not None:
+                return controller, False
+            node = node.head
+        elif node.dep_ in ("conj", "acomp", "advcl") and node.head.i != node.i:
             node = node.head
         elif node.dep_ == "pcomp" and node.head.dep_ == "prep":
             node = node.head.head  # "resorted to throwing stones": who resorted throws
@@ -459,7 +479,8 @@ def is_statement_only(verb: Token, obj: Token | None) -> bool:
             for c in verb.children):
         return True
     if lemma == "agree" and obj is None and any(c.dep_ == "ccomp" for c in verb.children) and \
-            not any(c.dep_ == "xcomp" for c in verb.children):
+            not any(c.dep_ == "xcomp" for c in verb.children) and \
+            not any(c.dep_ == "ccomp" and _undertaking(c) for c in verb.children):
         return True  # "agreed (that) there was an urgent need": a shared view, not a deal
     document = obj if obj is not None else (verb.head if verb.dep_ == "acl" else None)
     if lemma in ("release", "publish", "issue", "unveil") and document is not None and \
@@ -471,10 +492,30 @@ def is_statement_only(verb: Token, obj: Token | None) -> bool:
         obj.lemma_.lower() in STATEMENT_OBJECTS
 
 
+def _undertaking(clause: Token) -> bool:
+    """'(agreed that) their countries should cooperate': a modal act, so a deal."""
+    modals = {c.lower_ for c in clause.children if c.dep_ == "aux"} & {"should", "would", "will", "must", "shall"}
+    return bool(modals) and trigger_for(clause)[0] is not None
+
+
 def conditional_threat(verb: Token) -> bool:
     """'will withdraw ... unless X' / 'if X does not ...': a conditional action is a threat."""
     return any(c.dep_ == "advcl" and any(m.lower_ in ("unless", "if") for m in c.children
                                          if m.dep_ == "mark") for c in verb.children)
+
+
+def wish_request(verb: Token, ctx: CodingContext) -> tuple[list[ActorRef], list[ActorRef]] | None:
+    """'X wants Y to do Z' is a REQUEST (an appeal) by X of Y, whatever Z is."""
+    if verb.lemma_.lower() not in WISH_VERBS:
+        return None
+    clause = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp") and _to_infinitive(c)), None)
+    if clause is None:
+        return None
+    asked = next((c for c in clause.children if c.dep_ in SUBJECT_DEPS), None) or \
+        next((c for c in verb.children if c.dep_ in ("dobj", "obj") and c.i < clause.i), None)
+    subject, _ = find_subject(verb)
+    sources, targets = actors_of(subject, ctx), actors_of(asked, ctx)
+    return (sources, targets) if sources and targets else None
 
 
 def must_request(verb: Token, ctx: CodingContext) -> tuple[list[ActorRef], list[ActorRef]] | None:
@@ -546,6 +587,8 @@ def modality(verb: Token) -> tuple[bool, bool, bool, Token | None]:
                 future = True  # "said Russia would continue to press"
             if gov.lemma_ in HYPOTHETICAL_MARKERS or gov_auxes & {"could", "might", "may"}:
                 hypothetical = True
+            if VERBS.get(gov.lemma_, ("",))[0] == "REQUEST" or gov.lemma_ in ASKING_VERBS:
+                hypothetical = True  # "urged Putin to attack": asked for, not done
     return negated, future, hypothetical, refusal
 
 
@@ -572,6 +615,12 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
             sources, targets = must
             events.append(_event(ctx, sent, sentence_index, token, "REQUEST", "change",
                                  sources, targets, f"must {lemma}", (False, False, False)))
+            continue
+        wish = wish_request(token, ctx)
+        if wish is not None:
+            sources, targets = wish
+            events.append(_event(ctx, sent, sentence_index, token, "REQUEST", None,
+                                 sources, targets, lemma, (False, False, False)))
             continue
         if copula:
             continue
