@@ -334,3 +334,21 @@ def test_agreeing_that_parties_should_act_is_an_agreement(code_text):
     # a shared view is not
     assert all(e.event_type != "AGREE" for e in _events(
         code_text, "Bush and Mubarak agreed today there was an urgent need for progress."))
+
+
+def test_readying_an_attack_is_a_show_of_force(code_text):
+    ev = _one(_events(code_text, "The Serbian army prepared to resume shelling rebel positions."), "MOBILIZE")
+    assert _countries(ev.source) == ["SRB"]
+    # announcing one is a threat
+    assert _one(_events(code_text, "Serbia said it would shell rebel positions."), "THREATEN")
+
+
+def test_a_report_accuses_without_an_author(code_text):
+    ev = _one(_events(code_text, "A report published on Tuesday alleged that Chad had armed the rebels."),
+              "ACCUSE")
+    assert ev.source == [] and _countries(ev.target) == ["TCD"]
+
+
+def test_stopping_aid_is_a_sanction(code_text):
+    ev = _one(_events(code_text, "Washington prohibited all aid to the rebels in Macedonia."), "SANCTION")
+    assert ev.mode == "discontinue"

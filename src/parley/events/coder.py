@@ -56,6 +56,8 @@ PERSON_PRONOUNS = {"he", "she", "him", "her"}
 WEAPON_NOUNS = {"bomb", "missile", "rocket", "shell", "mortar", "grenade", "device", "ied",
                 "explosive", "explosives", "drone", "mine", "landmine", "projectile", "bullet",
                 "shelling", "barrage", "artillery"}
+# an attack being readied is a show of force (CAMEO 15)
+PREPARATION_WORDS = {"prepare", "poise", "poised", "gear", "mass"}
 # "wants Germany to pay": a wish that someone else act is an appeal to them
 WISH_VERBS = {"want", "wish", "like"}
 # verbs whose object does what their clause says ("urged Putin to attack", "forced the
@@ -492,6 +494,11 @@ def is_statement_only(verb: Token, obj: Token | None) -> bool:
         obj.lemma_.lower() in STATEMENT_OBJECTS
 
 
+def _governed_by(verb: Token, lemmas: set[str]) -> bool:
+    """Whether one of the two words governing this verb's clause is one of lemmas."""
+    return any(gov.lemma_.lower() in lemmas for gov in governing_chain(verb)[:2])
+
+
 def _undertaking(clause: Token) -> bool:
     """'(agreed that) their countries should cooperate': a modal act, so a deal."""
     modals = {c.lower_ for c in clause.children if c.dep_ == "aux"} & {"should", "would", "will", "must", "shall"}
@@ -649,6 +656,9 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
             event_type, mode = "THREATEN", None  # "will withdraw its force unless ..."
         elif future and event_type in COOP_FUTURE_TO_AGREE and not negated:
             event_type, mode = "AGREE", None  # PLOVER: future cooperation is an AGREE
+        elif future and event_type in ("ASSAULT", "COERCE") and not negated and \
+                _governed_by(token, PREPARATION_WORDS):
+            event_type, mode = "MOBILIZE", "troops"  # "prepared to resume shelling": force posture
         elif (future or conditional_threat(token)) and event_type in CONFLICT_TYPES and not negated:
             event_type, mode = "THREATEN", None  # PLOVER: a future conflictual act is a threat
         subject, _ = find_subject(token)
@@ -681,7 +691,10 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
                 event_type in ("CONSULT", "AGREE", "COOPERATE"):
             targets = list(sources)  # reciprocal: "Russia and Georgia agreed"
         passive = reduced_passive or any(c.dep_ in PASSIVE_SUBJECT_DEPS for c in token.children)
-        if not sources and not ((passive or event_subject) and targets):
+        # "a report alleged that France ...": an accusation whose author the text leaves unsaid
+        reported = event_type == "ACCUSE" and subject is not None and \
+            subject.lemma_.lower() in DOCUMENT_NOUNS
+        if not sources and not ((passive or event_subject or reported) and targets):
             continue  # an event needs someone doing it (or a passive with a known patient)
         _domestic_country(sent, sources, ctx)
         _domestic_country(sent, targets, ctx)

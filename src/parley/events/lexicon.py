@@ -92,7 +92,8 @@ VERBS: dict[str, Trigger] = _expand({
                            "pull out monitor, pull out worker, pull out staff, "
                            "ship out peacekeeper, evacuate staff, evacuate worker",
     ("SANCTION", "discontinue"): "cut, sever, break off, halt, terminate, end, stop, recall, "
-                                 "cut off",
+                                 "cut off, prohibit aid, ban aid, block aid, withhold aid, "
+                                 "deny aid, freeze aid, stop aid, withdraw aid",
     ("SANCTION", "convict"): "convict, sentence, fine, indict",
     ("MOBILIZE", "troops"): "deploy, mobilize, mobilise, mass, reinforce, station, amass, "
                             "dispatch troops, send troops, build up, strengthen force, "
