@@ -145,3 +145,9 @@ def test_a_sector_word_inside_a_place_name_is_no_sector(kb):
     assert resolve_phrase("settlers in the West Bank", kb).sector != "BUS"
     assert resolve_phrase("the West Bank", kb).sector != "BUS"
     assert resolve_phrase("the Palestinian Authority", kb).sector == "GOV"
+
+
+def test_the_head_before_of_is_who_acts(kb):
+    assert resolve_phrase("supporters of former President Ahmed Ben Bella", kb).sector == "OPP"
+    assert resolve_phrase("the leader of the opposition", kb).sector == "OPP"
+    assert resolve_phrase("the Minister of Defence", kb).sector == "GOV"

@@ -352,3 +352,10 @@ def test_a_report_accuses_without_an_author(code_text):
 def test_stopping_aid_is_a_sanction(code_text):
     ev = _one(_events(code_text, "Washington prohibited all aid to the rebels in Macedonia."), "SANCTION")
     assert ev.mode == "discontinue"
+
+
+def test_taking_ground_is_an_assault_and_closing_a_paper_is_censorship(code_text):
+    ev = _one(_events(code_text, "Sudanese troops captured part of a rebel stronghold near the border."), "ASSAULT")
+    assert _countries(ev.source) == ["SDN"]
+    ev = _one(_events(code_text, "The Kenyan government ordered the newspaper to suspend publication."), "COERCE")
+    assert ev.mode == "censor"

@@ -117,7 +117,12 @@ class KnowledgeBase:
         # "Foreign Ministry official" -> GOV, "Russian troops" -> MIL: the last word is the head
         words = [m.group(1).lower() for m in matches]
         chosen = words[-1]
-        if chosen in GENERIC_ROLE_WORDS:
+        of = re.search(r"\s+of\s+", text)
+        head = [m.group(1).lower() for m in matches if of and m.end() <= of.start()]
+        if head and head[-1] not in GENERIC_ROLE_WORDS:
+            # "supporters of former President Ben Bella": the supporters, not the president
+            chosen = head[-1]
+        elif chosen in GENERIC_ROLE_WORDS:
             specific = [w for w in words[:-1] if w not in GENERIC_ROLE_WORDS]
             if specific:
                 chosen = specific[-1]  # "rebel leader" -> REB, "army official" -> MIL

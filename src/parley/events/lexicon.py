@@ -110,9 +110,16 @@ VERBS: dict[str, Trigger] = _expand({
     ("COERCE", "deport"): "deport, extradite forcibly, banish, exile",
     ("COERCE", "restrict"): "restrict, ban, outlaw, block, blockade, bar, close, shut, prohibit, "
                             "curb, crack down, limit, dissolve, raid",
-    ("COERCE", "censor"): "censor, muzzle, silence",
+    ("COERCE", "censor"): "censor, muzzle, silence, suspend publication, suspend broadcast, "
+                          "close newspaper, shut newspaper, ban newspaper, ban publication, "
+                          "block website, shut down newspaper, close station, shut station",
     ("ASSAULT", None): "attack, assault, invade, storm, ambush, clash, fight, strike, hit, slam, "
                        "lob, hurl, pound, overrun, capture town, seize town, recapture, retake, "
+                       # taking ground by force (CAMEO 19x), not arresting anyone
+                       "capture stronghold, capture position, capture base, capture village, "
+                       "capture city, capture territory, capture outpost, capture hill, "
+                       "capture airport, capture district, seize stronghold, seize position, "
+                       "seize base, seize village, seize city, seize territory, seize outpost, "
                        "raid, rout, repel, overrun, engage, battle, besiege, target, "
                        "use force, open fire",
     ("ASSAULT", "firearms"): "shoot, fire, gun down, shell, snipe",
