@@ -359,3 +359,19 @@ def test_taking_ground_is_an_assault_and_closing_a_paper_is_censorship(code_text
     assert _countries(ev.source) == ["SDN"]
     ev = _one(_events(code_text, "The Kenyan government ordered the newspaper to suspend publication."), "COERCE")
     assert ev.mode == "censor"
+
+
+def test_an_attack_with_an_unknown_attacker_is_still_an_event(code_text):
+    ev = _one(_events(code_text, "An attempt to assassinate the Iraqi interior minister was thwarted in Baghdad."),
+              "ASSAULT")
+    assert ev.source == [] and _countries(ev.target) == ["IRQ"]
+
+
+def test_who_gathered_for_a_rally_protests(code_text):
+    ev = _one(_events(code_text, "Thousands of Kenyans were converging on Thursday for a rally in Nairobi to protest the new tax."),
+              "PROTEST")
+    assert _countries(ev.source) == ["KEN"]
+
+
+def test_an_arrest_warrant_is_coercion(code_text):
+    assert _one(_events(code_text, "A court in Lima issued arrest warrants for two former ministers."), "COERCE")

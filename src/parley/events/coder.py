@@ -268,6 +268,8 @@ def find_subject(verb: Token) -> tuple[Token | None, bool]:
             node = node.head
         elif node.dep_ == "pcomp" and node.head.dep_ == "prep":
             node = node.head.head  # "resorted to throwing stones": who resorted throws
+        elif node.dep_ == "prep" and node.head.pos_ in ("VERB", "AUX"):
+            node = node.head  # "were converging for a rally to protest": who converged
         elif node.dep_ == "acl" and node.head.dep_ == "ROOT":
             return node.head, False  # a misparse: "A rights group protested": the group
         elif node.dep_ == "acl" and node.head.dep_ in ("dobj", "obj", "pobj"):
@@ -694,7 +696,10 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
         # "a report alleged that France ...": an accusation whose author the text leaves unsaid
         reported = event_type == "ACCUSE" and subject is not None and \
             subject.lemma_.lower() in DOCUMENT_NOUNS
-        if not sources and not ((passive or event_subject or reported) and targets):
+        # an attack on someone is an event even when the attacker is unknown
+        # ("an attempt to assassinate the deputy governor was thwarted")
+        unknown_attacker = event_type == "ASSAULT" and subject is None
+        if not sources and not ((passive or event_subject or reported or unknown_attacker) and targets):
             continue  # an event needs someone doing it (or a passive with a known patient)
         _domestic_country(sent, sources, ctx)
         _domestic_country(sent, targets, ctx)

@@ -169,7 +169,7 @@ NOUNS: dict[str, Trigger] = _expand({
     ("SANCTION", None): "sanctions, embargo, penalty, penalties, suspension",
     ("MOBILIZE", "troops"): "deployment, mobilization, mobilisation, reinforcements, exercise, "
                             "exercises, drills, maneuvers, manoeuvres, buildup",
-    ("COERCE", "arrest"): "arrest, arrests, detention, crackdown",
+    ("COERCE", "arrest"): "arrest, arrests, detention, crackdown, arrest warrant, warrant, warrants",
     ("COERCE", "seize"): "seizure, annexation, occupation",
     ("COERCE", "restrict"): "ban, blockade, blockades, curfew, restrictions, blackout, "
                             "state of siege, state of emergency, siege",
