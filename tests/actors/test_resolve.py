@@ -13,7 +13,7 @@ def kb():
 
 @pytest.mark.parametrize("text,country,sector", [
     ("Georgian troops", "GEO", "MIL"), ("the Kremlin", "RUS", "GOV"), ("Tbilisi", "GEO", "GOV"),
-    ("four Saudi men", "SAU", "CVL"), ("an American destroyer", "USA", "MIL"),
+    ("four Saudi men", "SAU", "UNK"), ("an American destroyer", "USA", "MIL"),
     ("NATO", "NATO", "IGO"), ("the Organisation for Security and Cooperation in Europe", "OSCE", "IGO"),
     ("South Ossetia", "SOS", "PRE"), ("Abkhazia", "ABK", "PRE"), ("Nagorno-Karabakh", "NKR", "PRE"),
     ("Transdniestria", "PMR", "PRE"), ("Iraqi police", "IRQ", "COP"), ("Colombian rebels", "COL", "REB"),
@@ -151,3 +151,11 @@ def test_the_head_before_of_is_who_acts(kb):
     assert resolve_phrase("supporters of former President Ahmed Ben Bella", kb).sector == "OPP"
     assert resolve_phrase("the leader of the opposition", kb).sector == "OPP"
     assert resolve_phrase("the Minister of Defence", kb).sector == "GOV"
+
+
+@pytest.mark.parametrize("text,sector", [
+    ("two men", "UNK"), ("he", "UNK"), ("a paramilitary organization", "PRM"),
+    ("the legislative body", "LEG"), ("a breakaway state", "PRE"),
+])
+def test_plover_sectors_for_generic_actors(kb, text, sector):
+    assert resolve_phrase(text, kb).sector == sector

@@ -160,10 +160,16 @@ def actor_ref(text: str, actor: Actor) -> ActorRef:
                     sector=actor.sector)
 
 
+UNRESOLVED_PRONOUNS = {"he", "she", "him", "her", "they", "them", "someone", "somebody"}
+
+
 def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None = None,
                    day: str | None = None, is_person: bool = False) -> ActorRef:
     """Resolve a noun phrase (a mention or a whole source/target phrase) to an actor."""
     text = text.strip()
+    if text.lower() in UNRESOLVED_PRONOUNS:
+        # a pronoun the text has not tied to anyone: an unidentified actor (PLOVER UNK)
+        return ActorRef(text=text, actor_id=None, name=None, country=None, sector="UNK")
     exact = kb.lookup(text)
     if exact is not None:
         return actor_ref(text, exact)
