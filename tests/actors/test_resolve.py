@@ -159,3 +159,21 @@ def test_the_head_before_of_is_who_acts(kb):
 ])
 def test_plover_sectors_for_generic_actors(kb, text, sector):
     assert resolve_phrase(text, kb).sector == sector
+
+
+def test_a_title_in_the_text_beats_the_knowledge_base(kb):
+    registry = ActorRegistry(kb)
+    # Haniyeh was prime minister before he led Hamas abroad; the text says which
+    ref = resolve_phrase("Palestinian Prime Minister Ismail Haniyeh", kb, registry, is_person=True)
+    assert (ref.country, ref.sector) == ("PSE", "GOV")
+    # a misspelt leader is still found ("Mitterand")
+    ref = resolve_phrase("President Francois Mitterand", kb, registry, is_person=True)
+    assert ref.country == "FRA"
+
+
+def test_a_country_or_another_first_name_is_not_a_known_person(kb):
+    registry = ActorRegistry(kb)
+    assert resolve_phrase("Montenegro's prime minister", kb, registry).country == "MNE"
+    # same surname, within a letter, but another first name
+    ref = resolve_phrase("Serbian Labour Minister Dragan Milovanovic", kb, registry, is_person=True)
+    assert ref.country == "SRB"

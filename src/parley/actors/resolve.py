@@ -42,8 +42,8 @@ class ActorRegistry:
     def find(self, name: str) -> Person | None:
         """Exact alias, then name-part fuzzy match (transliteration variants, surname only)."""
         name = strip_titles(name)
-        if not name:
-            return None
+        if not name or self.kb.lookup(name) is not None:
+            return None  # "Montenegro" is a country before it is anyone's surname
         for person in self.people:
             if name in person.aliases or any(a.endswith(" " + name) for a in person.aliases):
                 return person
@@ -57,9 +57,11 @@ class ActorRegistry:
                 surname_score = fuzz.ratio(parts[-1], alias_parts[-1])
                 if surname_score < 85:
                     continue
-                if len(parts) > 1 and len(alias_parts) > 1:
-                    if fuzz.ratio(parts[0], alias_parts[0]) < 75:
-                        continue
+                # a first name must match too: the alias's, or the person's when the alias
+                # is a bare surname ("Dragan Milovanovic" is not Zoran Milanovic)
+                given = alias_parts[0] if len(alias_parts) > 1 else person.name.split()[0]
+                if len(parts) > 1 and fuzz.ratio(parts[0], given) < 75:
+                    continue
                 score = surname_score + (10 if len(parts) > 1 and len(alias_parts) > 1 else 0)
                 if score > best[0]:
                     best = (score, person)
@@ -155,6 +157,20 @@ def place_in_country(ref: ActorRef, country: str) -> None:
         ref.actor_id = f"{country}:{ref.sector or 'UNK'}"
 
 
+def _titled(ref: ActorRef, text: str, person: Person, kb: KnowledgeBase) -> ActorRef:
+    """A title in the text beats the knowledge base: the text knows the role on its day
+    ("Palestinian Prime Minister Ismail Haniyeh", "General Michel Aoun")."""
+    starts = [text.find(name) for name in [person.name, *person.aliases] if name and name in text]
+    title = text[:min(starts)] if starts else ""
+    sector = kb.sector_of(title) if title.strip() else None
+    if sector is not None:
+        ref.sector = sector
+        countries = kb.countries_in(title)
+        if countries:
+            ref.country = countries[0][0]
+    return ref
+
+
 def actor_ref(text: str, actor: Actor) -> ActorRef:
     return ActorRef(text=text, actor_id=actor.actor_id, name=actor.name, country=actor.country,
                     sector=actor.sector)
@@ -178,7 +194,7 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
         if person is None:
             person = _person_inside(text, registry)
         if person is not None:
-            return person_ref(text, person, day)
+            return _titled(person_ref(text, person, day), text, person, kb)
     countries = kb.countries_in(text)
     sector = kb.sector_of(_without_place_names(text, countries))
     if countries:
