@@ -177,3 +177,13 @@ def test_a_country_or_another_first_name_is_not_a_known_person(kb):
     # same surname, within a letter, but another first name
     ref = resolve_phrase("Serbian Labour Minister Dragan Milovanovic", kb, registry, is_person=True)
     assert ref.country == "SRB"
+
+
+def test_people_of_a_nation_are_coded_where_they_live(kb):
+    assert resolve_phrase("the Albanians of southern Serbia", kb).country == "SRB"
+    assert resolve_phrase("Russian troops in Syria", kb).country == "RUS"
+
+
+def test_an_international_ngo_has_no_country_of_its_own(kb):
+    ref = resolve_phrase("Human rights organization Amnesty International", kb)
+    assert (ref.country, ref.sector) == (None, "NGO")

@@ -375,3 +375,14 @@ def test_who_gathered_for_a_rally_protests(code_text):
 
 def test_an_arrest_warrant_is_coercion(code_text):
     assert _one(_events(code_text, "A court in Lima issued arrest warrants for two former ministers."), "COERCE")
+
+
+def test_a_stance_in_the_passive_is_the_subject_s_own(code_text):
+    ev = _one(_events(code_text, "Israel is opposed to French mediation in the talks with Syria."), "REJECT")
+    assert _countries(ev.source) == ["ISR"]
+
+
+def test_an_international_ngo_is_not_given_the_country_it_speaks_about(code_text):
+    ev = _one(_events(code_text, "Amnesty International demanded that the Sudanese government end curbs on the press."),
+              "REQUEST")
+    assert ev.source[0].country is None and _countries(ev.target) == ["SDN"]

@@ -196,9 +196,18 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
         if person is not None:
             return _titled(person_ref(text, person, day), text, person, kb)
     countries = kb.countries_in(text)
+    if not countries:
+        named = _stateless_org_inside(text, kb)
+        if named is not None:
+            return actor_ref(text, named)
     sector = kb.sector_of(_without_place_names(text, countries))
     if countries:
         code, start, end = countries[0]
+        if text[start:end] in kb.demonyms and len(countries) > 1 and \
+                re.match(r"\s+(?:of|in|from)\s+(?:the\s+)?(?:[a-z]+\s+)?$", text[end:countries[1][1]]) and \
+                countries[1][0] not in igo_codes(kb):
+            # "the Albanians of southern Serbia": people are coded where they live
+            code, start, end = countries[1]
         named = kb.lookup(text[start:end])
         if sector == "UAF" and named is not None and named.sector:
             sector = named.sector  # "Boko Haram gunmen" are the group's, not unidentified
@@ -330,6 +339,23 @@ def _person_inside(text: str, registry: ActorRegistry) -> Person | None:
             if person is not None:
                 return person
     return None
+
+
+_stateless_cache: dict[int, re.Pattern[str] | None] = {}
+
+
+def _stateless_org_inside(text: str, kb: KnowledgeBase) -> Actor | None:
+    """A known organisation of no country named inside a longer phrase ("human rights
+    organization Amnesty International", "al-Qaeda's leadership")."""
+    key = id(kb)
+    if key not in _stateless_cache:
+        names = sorted((form for form, actor in kb.aliases.items()
+                        if actor.country is None and actor.kind == "org" and len(form) > 3),
+                       key=len, reverse=True)
+        _stateless_cache[key] = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b") if names else None
+    pattern = _stateless_cache[key]
+    match = pattern.search(text) if pattern is not None else None
+    return kb.lookup(match.group(1)) if match else None
 
 
 _code_cache: dict[int, tuple[set[str], set[str]]] = {}

@@ -56,6 +56,8 @@ PERSON_PRONOUNS = {"he", "she", "him", "her"}
 WEAPON_NOUNS = {"bomb", "missile", "rocket", "shell", "mortar", "grenade", "device", "ied",
                 "explosive", "explosives", "drone", "mine", "landmine", "projectile", "bullet",
                 "shelling", "barrage", "artillery"}
+# participles that state the subject's own stance, not something done to it
+STATIVE_PASSIVES = {"oppose", "commit", "engage", "involve", "determine", "dedicate", "resolve"}
 # an attack being readied is a show of force (CAMEO 15)
 PREPARATION_WORDS = {"prepare", "poise", "poised", "gear", "mass"}
 # "wants Germany to pay": a wish that someone else act is an appeal to them
@@ -242,6 +244,11 @@ def _unique(refs: list[ActorRef]) -> list[ActorRef]:
 def find_subject(verb: Token) -> tuple[Token | None, bool]:
     """(subject token, is_agent_of_passive). Climbs xcomp/conj/advcl chains for the subject."""
     node: Token | None = verb
+    if verb.lemma_.lower() in STATIVE_PASSIVES and not any(c.dep_ == "agent" for c in verb.children):
+        # "Israel is opposed to", "Vietnam is committed to": a state of the subject's own
+        held = next((c for c in verb.children if c.dep_ in PASSIVE_SUBJECT_DEPS), None)
+        if held is not None:
+            return held, False
     for _ in range(4):
         if node is None:
             break
@@ -753,7 +760,10 @@ def _domestic_country(sent: Span, sources: list[ActorRef], ctx: CodingContext) -
     if len(country) != 3 or country in igo_codes(kb):
         return
     for source in sources:
-        place_in_country(source, country)
+        if source.actor_id is None or not source.actor_id.startswith("org:"):
+            # (a known organisation without a country, like Amnesty International, is
+            # international by nature, not of the country it speaks about)
+            place_in_country(source, country)
 
 
 def _one_per_act(events: list[Event]) -> list[Event]:
