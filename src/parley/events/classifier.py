@@ -19,17 +19,14 @@ from typing import Any
 
 import numpy as np
 
+from parley.cache import cache_dir
+
 MODEL_NAME = "minilm-lr"
 MODEL_FILE = "event_classifier.joblib"
-MODEL_DIR_ENV = "PARLEY_MODEL_DIR"
-
-
-def model_dir() -> Path:
-    return Path(os.environ.get(MODEL_DIR_ENV) or Path.home() / ".cache" / "parley")
 
 
 def model_path() -> Path:
-    return model_dir() / MODEL_FILE
+    return cache_dir() / MODEL_FILE
 
 
 @lru_cache(maxsize=1)
