@@ -386,3 +386,17 @@ def test_an_international_ngo_is_not_given_the_country_it_speaks_about(code_text
     ev = _one(_events(code_text, "Amnesty International demanded that the Sudanese government end curbs on the press."),
               "REQUEST")
     assert ev.source[0].country is None and _countries(ev.target) == ["SDN"]
+
+
+def test_pressure_and_obligations_are_demands_not_appeals(code_text):
+    ev = _one(_events(code_text, "Iranian authorities have been pressuring bus workers to cancel the strike."), "REQUEST")
+    assert ev.mode == "change"
+    ev = _one(_events(code_text, "Chirac issued a stern reminder to Iraq that it must cooperate with the inspectors."),
+              "REQUEST")
+    assert ev.mode == "change"
+    assert _one(_events(code_text, "Chirac urged Iraq to cooperate with the inspectors."), "REQUEST").mode is None
+
+
+def test_peacekeepers_arriving_provide_peacekeeping(code_text):
+    ev = _one(_events(code_text, "The first Kenyan peacekeeping troops arrived in Haiti on Tuesday."), "AID")
+    assert _countries(ev.source) == ["KEN"]

@@ -713,9 +713,19 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
         if (event_type, mode) == ("COERCE", "restrict") and sources and \
                 all(s.sector in NON_STATE_SECTORS | {"REB"} for s in sources):
             event_type, mode = "PROTEST", "obstruct"  # civilians or rebels blocking roads protest
+        if event_type in ("CONSULT", "MOBILIZE") and any("peacekeep" in a.text.lower() for a in sources):
+            event_type, mode = "AID", None  # peacekeepers arriving: CAMEO 074, provide peacekeeping
+        if event_type == "REQUEST" and mode is None and _obligation_inside(token):
+            mode = "change"  # "a stern reminder to Iraq that it must cooperate": a demand
         events.append(_event(ctx, sent, sentence_index, token, event_type, mode, sources, targets,
                              trigger_text, (negated, future, hypothetical)))
     return _one_per_act(events)
+
+
+def _obligation_inside(verb: Token) -> bool:
+    """Whether what is asked is put as an obligation ("... that it must cooperate")."""
+    return any(t.dep_ == "aux" and t.lower_ == "must" and t.head.i != verb.i
+               for t in verb.subtree)
 
 
 def _domestic_country(sent: Span, sources: list[ActorRef], ctx: CodingContext) -> None:

@@ -64,9 +64,10 @@ VERBS: dict[str, Trigger] = _expand({
     ("RETREAT", "resign"): "resign, step down, quit, abdicate",
     ("RETREAT", "ceasefire"): "cease fire, observe ceasefire, declare ceasefire, halt fighting, "
                               "stop fighting",
-    ("REQUEST", None): "request, ask, urge, appeal, plead, call for, call on, press for, pressure, "
-                       "remind, seek, petition, beg, implore, invite to, exhort, press, push for, lobby",
-    ("REQUEST", "change"): "demand, insist, call for change",
+    ("REQUEST", None): "request, ask, urge, appeal, plead, call for, call on, "
+                       "remind, seek, petition, beg, implore, invite to, exhort, lobby",
+    # demands and pressure (CAMEO 10), not appeals (02)
+    ("REQUEST", "change"): "demand, insist, call for change, pressure, press, press for, push for",
     ("ACCUSE", "disapprove"): "lodge protest, file protest, register protest, deliver protest, "
                               "file complaint, lodge complaint, criticize, criticise, condemn, denounce, decry, deplore, slam, "
                               "censure, rebuke, blast, lambast, complain, chastise, scold, "
