@@ -400,3 +400,15 @@ def test_pressure_and_obligations_are_demands_not_appeals(code_text):
 def test_peacekeepers_arriving_provide_peacekeeping(code_text):
     ev = _one(_events(code_text, "The first Kenyan peacekeeping troops arrived in Haiti on Tuesday."), "AID")
     assert _countries(ev.source) == ["KEN"]
+
+
+def test_claiming_that_another_did_harm_is_an_accusation(code_text):
+    ev = _one(_events(code_text, "Iraq claimed that Turkish troops had attacked villages near Dohuk."), "ACCUSE")
+    assert _countries(ev.source) == ["IRQ"] and _countries(ev.target) == ["TUR"]
+    # a claim about one's own deeds accuses no one
+    assert all(e.event_type != "ACCUSE" for e in _events(code_text, "Turkey claimed that it had attacked PKK bases."))
+
+
+def test_who_is_deployed_does_the_deploying_noun(code_text):
+    ev = _one(_events(code_text, "The first deployment of Kenyan peacekeeping troops has arrived in Haiti."), "AID")
+    assert _countries(ev.source) == ["KEN"]

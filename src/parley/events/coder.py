@@ -520,6 +520,21 @@ def conditional_threat(verb: Token) -> bool:
                                          if m.dep_ == "mark") for c in verb.children)
 
 
+def allegation(verb: Token, ctx: CodingContext) -> tuple[list[ActorRef], list[ActorRef]] | None:
+    """'X claimed that Y had attacked Z' accuses Y (a claim about one's own deeds does not)."""
+    if verb.lemma_.lower() != "claim":
+        return None
+    clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    if clause is None or (trigger_for(clause)[0] or ("",))[0] not in CONFLICT_TYPES | {"THREATEN"}:
+        return None
+    subject, _ = find_subject(verb)
+    sources = actors_of(subject, ctx)
+    accused = actors_of(next((c for c in clause.children if c.dep_ in SUBJECT_DEPS), None), ctx)
+    if not sources or not accused or {a.actor_id for a in accused} & {s.actor_id for s in sources}:
+        return None
+    return sources, accused
+
+
 def wish_request(verb: Token, ctx: CodingContext) -> tuple[list[ActorRef], list[ActorRef]] | None:
     """'X wants Y to do Z' is a REQUEST (an appeal) by X of Y, whatever Z is."""
     if verb.lemma_.lower() not in WISH_VERBS:
@@ -632,6 +647,12 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
             events.append(_event(ctx, sent, sentence_index, token, "REQUEST", "change",
                                  sources, targets, f"must {lemma}", (False, False, False)))
             continue
+        claim = allegation(token, ctx)
+        if claim is not None:
+            sources, targets = claim
+            events.append(_event(ctx, sent, sentence_index, token, "ACCUSE", "allege",
+                                 sources, targets, lemma, (False, False, False)))
+            continue
         wish = wish_request(token, ctx)
         if wish is not None:
             sources, targets = wish
@@ -680,8 +701,11 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
         if event_subject and subject is not None:
             # the subject is itself an event ("Palestinian riots", "a roadside bombing"):
             # the actors are its modifiers
-            sources = [r for c in subject.children if c.dep_ in ("amod", "compound", "poss", "nmod")
-                       for r in [resolve_np(c, ctx)] if r is not None and (r.country or r.sector)]
+            # (and "the deployment of NATO troops": who is deployed does it)
+            holders = [c for c in subject.children if c.dep_ in ("amod", "compound", "poss", "nmod")] + \
+                [p for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"
+                 for p in c.children if p.dep_ == "pobj"]
+            sources = [r for c in holders for r in [resolve_np(c, ctx)] if r is not None and (r.country or r.sector)]
             if not sources and event_type == "ASSAULT":
                 # no one named: the bomb stands for an unidentified armed force (UAF)
                 unknown = resolve_phrase(noun_phrase(subject).text, ctx.registry.kb)
