@@ -412,3 +412,10 @@ def test_claiming_that_another_did_harm_is_an_accusation(code_text):
 def test_who_is_deployed_does_the_deploying_noun(code_text):
     ev = _one(_events(code_text, "The first deployment of Kenyan peacekeeping troops has arrived in Haiti."), "AID")
     assert _countries(ev.source) == ["KEN"]
+
+
+def test_receiving_aid_is_aid_from_the_giver(code_text):
+    ev = _one(_events(code_text, "Ukraine received air defence systems from Germany on Monday."), "AID")
+    assert _countries(ev.source) == ["DEU"] and _countries(ev.target) == ["UKR"]
+    # receiving a visitor is still a meeting
+    assert _one(_events(code_text, "President Putin received the Chinese ambassador on Monday."), "CONSULT")

@@ -56,6 +56,11 @@ PERSON_PRONOUNS = {"he", "she", "him", "her"}
 WEAPON_NOUNS = {"bomb", "missile", "rocket", "shell", "mortar", "grenade", "device", "ied",
                 "explosive", "explosives", "drone", "mine", "landmine", "projectile", "bullet",
                 "shelling", "barrage", "artillery"}
+# what is received as aid (CAMEO 07, seen from the receiving side)
+RECEIVED_GOODS = {"weapon", "arms", "aid", "assistance", "money", "fund", "funding", "loan",
+                  "supply", "supplies", "equipment", "system", "ammunition", "tank", "jet",
+                  "missile", "vaccine", "vaccines", "shipment", "delivery", "donation", "grant",
+                  "food", "medicine", "fuel", "credit", "help", "support", "training"}
 # participles that state the subject's own stance, not something done to it
 STATIVE_PASSIVES = {"oppose", "commit", "engage", "involve", "determine", "dedicate", "resolve"}
 # an attack being readied is a show of force (CAMEO 15)
@@ -520,6 +525,17 @@ def conditional_threat(verb: Token) -> bool:
                                          if m.dep_ == "mark") for c in verb.children)
 
 
+def _giver(verb: Token, obj: Token | None, ctx: CodingContext) -> list[ActorRef] | None:
+    """Who gave what the subject received ("received weapons from the government")."""
+    if verb.lemma_.lower() not in ("receive", "get", "obtain", "accept") or obj is None or \
+            obj.lemma_.lower() not in RECEIVED_GOODS:
+        return None
+    source = next((p for c in verb.children if c.dep_ == "prep" and c.lower_ == "from"
+                   for p in c.children if p.dep_ == "pobj"), None)
+    givers = actors_of(source, ctx)
+    return givers or None
+
+
 def allegation(verb: Token, ctx: CodingContext) -> tuple[list[ActorRef], list[ActorRef]] | None:
     """'X claimed that Y had attacked Z' accuses Y (a claim about one's own deeds does not)."""
     if verb.lemma_.lower() != "claim":
@@ -714,6 +730,11 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
             sources = actors_of(subject, ctx)
         source_ids = {s.actor_id for s in sources}
         targets = find_targets(token, obj, ctx, source_ids)
+        giver = _giver(token, obj, ctx)
+        if giver is not None:
+            # "Ukraine received weapons from Germany": Germany gives aid to Ukraine
+            event_type, mode, sources, targets = "AID", None, giver, sources
+            source_ids = {s.actor_id for s in sources}
         # "ten soldiers killed in Ukraine": a participle after a noun, with it as the patient
         reduced_passive = token.dep_ == "acl" and token.tag_ == "VBN" and modified is None and \
             token.head.pos_ in ("NOUN", "PROPN")
