@@ -419,3 +419,14 @@ def test_receiving_aid_is_aid_from_the_giver(code_text):
     assert _countries(ev.source) == ["DEU"] and _countries(ev.target) == ["UKR"]
     # receiving a visitor is still a meeting
     assert _one(_events(code_text, "President Putin received the Chinese ambassador on Monday."), "CONSULT")
+
+
+def test_sending_inspectors_is_investigating(code_text):
+    ev = _one(_events(code_text, "The IAEA has dispatched inspectors to Iran to monitor the plant."), "ACCUSE")
+    assert ev.mode == "investigate" and _countries(ev.target) == ["IRN"]
+
+
+def test_a_conclusion_that_others_must_act_is_a_demand(code_text):
+    ev = _one(_events(code_text, "The Arab League concluded on Saturday that the United States must send more aid to Gaza."),
+              "REQUEST")
+    assert ev.mode == "change" and _countries(ev.target) == ["USA"]

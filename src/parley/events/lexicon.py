@@ -73,7 +73,10 @@ VERBS: dict[str, Trigger] = _expand({
                               "censure, rebuke, blast, lambast, complain, chastise, scold, "
                               "protest against, question, regret, fault",
     ("ACCUSE", "allege"): "accuse, blame, allege, charge, implicate, present evidence",
-    ("ACCUSE", "investigate"): "investigate, probe, inquire, examine, look into",
+    ("ACCUSE", "investigate"): "investigate, probe, inquire, examine, look into, "
+                               # sending inspectors is investigating (CAMEO 09)
+                               "send inspector, dispatch inspector, send investigator, "
+                               "dispatch investigator, deploy inspector, send expert, dispatch expert",
     ("REJECT", None): "renege, renege on, back out, reject, refuse, deny, decline, veto, oppose, dismiss, rebuff, spurn, "
                       "resist, defy, repudiate, renounce, turn down, rule out, disregard, "
                       "ignore, snub, object, disagree, balk, shun, obstruct",
@@ -221,7 +224,7 @@ SPEECH_VERBS = {
     "stress", "emphasize", "emphasise", "assert", "affirm", "repeat", "reiterate", "explain",
     "quote", "write", "comment", "remark", "indicate", "believe", "think", "argue", "suggest",
     "maintain", "confirm", "reply", "respond", "answer", "told", "warn", "hope", "expect",
-    "fear", "estimate", "acknowledge", "recall",
+    "fear", "estimate", "acknowledge", "recall", "conclude",
 }
 
 # Verbs that negate what they govern: "refused to attend" is a REJECT of the meeting.
