@@ -187,3 +187,15 @@ def test_people_of_a_nation_are_coded_where_they_live(kb):
 def test_an_international_ngo_has_no_country_of_its_own(kb):
     ref = resolve_phrase("Human rights organization Amnesty International", kb)
     assert (ref.country, ref.sector) == (None, "NGO")
+
+
+def test_who_presides_over_a_body_is_of_its_sector(kb):
+    assert resolve_phrase("the president of the Riigikogu", kb).sector == "LEG"
+    assert resolve_phrase("the head of the army", kb).sector == "MIL"
+    assert resolve_phrase("the Minister of Defence", kb).sector == "GOV"
+
+
+def test_hyphenated_and_accented_names_are_found_inside_phrases(kb):
+    registry = ActorRegistry(kb)
+    ref = resolve_phrase("Kazakh leader Kassym-Jomart Tokayev", kb, registry, "2024-01-01")
+    assert (ref.country, ref.sector) == ("KAZ", "GOV")

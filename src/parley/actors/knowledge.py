@@ -22,6 +22,8 @@ USER_FILE_ENV = "PARLEY_ACTORS"
 GENERIC_ROLE_WORDS = {"leader", "leaders", "official", "officials", "head", "chief", "spokesman",
                       "spokeswoman", "spokesperson", "member", "members", "representative",
                       "authorities", "authority", "men", "man", "people", "group"}
+PRESIDING_WORDS = {"president", "chairman", "chairwoman", "chair", "speaker", "head", "leader",
+                   "chief", "director", "secretary general", "secretary-general"}
 FORMER_RE = re.compile(r"\b(?:former|retired|ex-|erstwhile|one-time)", re.I)
 # Capitalised head nouns that make a place name part of an organisation's name.
 ORG_HEAD_WORDS = {
@@ -119,7 +121,11 @@ class KnowledgeBase:
         chosen = words[-1]
         of = re.search(r"\s+of\s+", text)
         head = [m.group(1).lower() for m in matches if of and m.end() <= of.start()]
-        if head and head[-1] not in GENERIC_ROLE_WORDS:
+        after = [m.group(1).lower() for m in matches if of and m.start() >= of.end()]
+        if head and head[-1] in PRESIDING_WORDS and after:
+            # "president of the Riigikogu", "head of the army": the body presided over
+            chosen = after[-1]
+        elif head and head[-1] not in GENERIC_ROLE_WORDS:
             # "supporters of former President Ben Bella": the supporters, not the president
             chosen = head[-1]
         elif chosen in GENERIC_ROLE_WORDS:

@@ -319,7 +319,8 @@ def _only_the_name(text: str, start: int, end: int) -> bool:
 
 def _person_inside(text: str, registry: ActorRegistry) -> Person | None:
     """'Lavrov', 'Foreign Minister Lavrov' or 'Sergey Lavrov's spokesman' name a known person."""
-    capitalised = re.findall(r"\b[A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+)*", text)
+    # (names may be hyphenated or accented: "Kassym-Jomart Tokayev", "Khürelsükh")
+    capitalised = re.findall(r"\b[A-ZÀ-Ý][\w'’\-]+(?:\s+[A-ZÀ-Ý][\w'’\-]+)*", text)
     kb = registry.kb
     for chunk in capitalised:
         # nationality and place words are not part of a name: "Armenian Foreign Minister
