@@ -199,3 +199,12 @@ def test_hyphenated_and_accented_names_are_found_inside_phrases(kb):
     registry = ActorRegistry(kb)
     ref = resolve_phrase("Kazakh leader Kassym-Jomart Tokayev", kb, registry, "2024-01-01")
     assert (ref.country, ref.sector) == ("KAZ", "GOV")
+
+
+def test_an_occupier_is_not_who_lives_there(kb):
+    ref = resolve_phrase("Palestinians of the Israeli-occupied West Bank", kb)
+    assert ref.country == "PSE"
+
+
+def test_associations_and_foundations_are_non_governmental(kb):
+    assert resolve_phrase("the Association of African Jurists", kb).sector == "NGO"

@@ -145,7 +145,7 @@ class KnowledgeBase:
             following = text[match.end():match.end() + 30].split()
             if form not in self.demonyms and following and following[0] in ORG_HEAD_WORDS:
                 continue  # "Georgetown University", "Georgia Tech": part of another name
-            if re.match(r"-(?:led|backed|member|based|sponsored|allied|supported|trained)\b",
+            if re.match(r"-(?:led|backed|member|based|sponsored|allied|supported|trained|occupied|controlled|held|annexed|administered)\b",
                         text[match.end():]):
                 continue  # "NATO-member Norway", "U.S.-led forces": the head is someone else
             if form in self.demonyms and re.search(r"\bethnic\s+$", text[:match.start()], re.I):
