@@ -108,3 +108,14 @@ def test_names_resolved_together_pull_namesakes_near_each_other():
 def test_a_division_keeps_its_name_from_the_country_it_belongs_to():
     assert disambiguate("West Bank", {}).feature == "region"
     assert disambiguate("England", {}).feature == "region"
+
+
+def test_a_place_qualified_by_its_state_or_country():
+    assert disambiguate("Paris, Texas", {}).country == "USA"
+    assert disambiguate("London, Ontario", {}).country == "CAN"
+    assert disambiguate("Paris, France", {}).country == "FRA"
+
+
+def test_provinces_as_the_press_abbreviates_them():
+    bc = disambiguate("B.C.", {"CAN": 1})
+    assert bc.name == "British Columbia" and bc.feature == "region"

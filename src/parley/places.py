@@ -32,6 +32,12 @@ US_STATE_ABBREVIATIONS = {
     "Vt.": "VT", "Va.": "VA", "Wash.": "WA", "W.Va.": "WV", "W. Va.": "WV", "Wis.": "WI",
     "Wyo.": "WY", "Tex.": "TX",
 }
+# Canadian provinces and Australian states as their press abbreviates them (GeoNames codes)
+OTHER_DIVISION_ABBREVIATIONS = {
+    "B.C.": "CA.02", "BC": "CA.02", "Alta.": "CA.01", "Sask.": "CA.11", "Man.": "CA.03",
+    "Ont.": "CA.08", "Que.": "CA.10", "N.S.": "CA.07", "N.B.": "CA.04", "N.L.": "CA.05",
+    "P.E.I.": "CA.09", "NSW": "AU.02", "N.S.W.": "AU.02", "Qld": "AU.04", "Tas.": "AU.06",
+}
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "across", "throughout", "around",
                   "into", "within"}
 
@@ -51,7 +57,20 @@ class Gazetteer:
     def candidates(self, name: str) -> list[Candidate]:
         key = re.sub(r"^the\s+", "", name.strip(), flags=re.I)
         key = re.sub(r"\s+Co\.?$", " County", key)  # "Platte Co." as local news writes it
-        return self.by_name.get(name_key(key), [])
+        found = self.by_name.get(name_key(key), [])
+        if not found and "," in key:
+            # "Paris, Texas", "Washington, D.C.": the namesakes in the named state or country
+            place, _, qualifier = key.partition(",")
+            within = self.by_name.get(name_key(qualifier.strip()), [])
+            found = [c for c in self.by_name.get(name_key(place.strip()), [])
+                     if any(_inside(c, q) for q in within)]
+        return found
+
+
+def _inside(candidate: Candidate, area: Candidate) -> bool:
+    if area.place.feature == "country":
+        return candidate.place.country == area.place.country
+    return bool(area.admin1) and candidate.admin1 == area.admin1 and candidate is not area
 
 
 def name_key(name: str) -> str:
@@ -167,9 +186,12 @@ def _add_subdivisions(by_name: dict[str, list[Candidate]]) -> None:
         candidate = Candidate(place, sub.population // REGION_DIVISOR, sub.admin1)
         for name in sub.names:
             by_name[name.lower()].append(candidate)
-        if sub.admin1.startswith("US.") and sub.level == 1:
+        if sub.level == 1:
             for abbreviation, code in US_STATE_ABBREVIATIONS.items():
                 if f"US.{code}" == sub.admin1:
+                    by_name[abbreviation.lower()].append(candidate)
+            for abbreviation, admin1 in OTHER_DIVISION_ABBREVIATIONS.items():
+                if admin1 == sub.admin1:
                     by_name[abbreviation.lower()].append(candidate)
 
 
