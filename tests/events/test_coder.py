@@ -430,3 +430,13 @@ def test_a_conclusion_that_others_must_act_is_a_demand(code_text):
     ev = _one(_events(code_text, "The Arab League concluded on Saturday that the United States must send more aid to Gaza."),
               "REQUEST")
     assert ev.mode == "change" and _countries(ev.target) == ["USA"]
+
+
+def test_an_act_someone_is_accused_of_is_alleged(code_text):
+    events = _events(code_text, "Bayramov accused Armenian forces of firing on Azerbaijani positions last week, "
+                                "a charge Yerevan denied.")
+    accuse = _one(events, "ACCUSE")
+    assert [a.text for a in accuse.target] == ["Armenian forces"]
+    firing = _one(events, "ASSAULT")
+    assert _countries(firing.source) == ["ARM"] and firing.hypothetical
+    assert all(e.event_type != "REJECT" for e in events)  # denying a charge is a statement

@@ -61,6 +61,7 @@ RECEIVED_GOODS = {"weapon", "arms", "aid", "assistance", "money", "fund", "fundi
                   "supply", "supplies", "equipment", "system", "ammunition", "tank", "jet",
                   "missile", "vaccine", "vaccines", "shipment", "delivery", "donation", "grant",
                   "food", "medicine", "fuel", "credit", "help", "support", "training"}
+ALLEGING_VERBS = {"accuse", "allege", "blame", "charge", "suspect", "deny"}
 # participles that state the subject's own stance, not something done to it
 STATIVE_PASSIVES = {"oppose", "commit", "engage", "involve", "determine", "dedicate", "resolve"}
 # an attack being readied is a show of force (CAMEO 15)
@@ -110,8 +111,9 @@ def noun_phrase(token: Token) -> Span:
     for child in token.rights:
         if child.dep_ in ("compound", "flat", "nummod", "case"):
             right = max(right, child.right_edge.i)
-        elif child.dep_ == "prep" and child.text.lower() == "of":
-            right = max(right, child.right_edge.i)
+        elif child.dep_ == "prep" and child.text.lower() == "of" and \
+                not any(c.dep_ == "pcomp" for c in child.children):
+            right = max(right, child.right_edge.i)  # ("forces of firing ...": a clause, not a name)
     span = doc[left:right + 1]
     while len(span) > 1 and span[0].is_punct:
         span = span[1:]
@@ -278,6 +280,9 @@ def find_subject(verb: Token) -> tuple[Token | None, bool]:
             node = node.head
         elif node.dep_ in ("conj", "acomp", "advcl") and node.head.i != node.i:
             node = node.head
+        elif node.dep_ == "pcomp" and node.head.dep_ == "prep" and node.head.head.dep_ in ("dobj", "obj") \
+                and node.head.head.pos_ in ("NOUN", "PROPN"):
+            return node.head.head, False  # "accused Armenian forces of firing": the forces fire
         elif node.dep_ == "pcomp" and node.head.dep_ == "prep":
             node = node.head.head  # "resorted to throwing stones": who resorted throws
         elif node.dep_ == "prep" and node.head.pos_ in ("VERB", "AUX"):
@@ -504,8 +509,23 @@ def is_statement_only(verb: Token, obj: Token | None) -> bool:
         return True  # "a report released on Tuesday": a publication, not a release of anyone
     if lemma == "commit" and obj is not None and obj.lemma_.lower() in CRIME_OBJECTS:
         return True  # "committing genocide" is an allegation, not a commitment
-    return lemma in ("deny", "reject", "dismiss", "rebuff", "refute") and obj is not None and \
-        obj.lemma_.lower() in STATEMENT_OBJECTS
+    # "denied the charges", and "a charge Yerevan denied"
+    denied = obj if obj is not None else (verb.head if verb.dep_ == "relcl" else None)
+    return lemma in ("deny", "reject", "dismiss", "rebuff", "refute") and denied is not None and \
+        denied.lemma_.lower() in STATEMENT_OBJECTS
+
+
+def _alleged(verb: Token) -> bool:
+    """An act someone is accused of is alleged, not established ("accused Armenian forces
+    of firing", "denied that its troops had fired")."""
+    node = verb
+    for _ in range(4):
+        if node.head.i == node.i:
+            return False
+        node = node.head
+        if node.pos_ in ("VERB", "AUX") and node.lemma_.lower() in ALLEGING_VERBS:
+            return True
+    return False
 
 
 def _governed_by(verb: Token, lemmas: set[str]) -> bool:
@@ -690,6 +710,7 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
             continue  # "declined to comment", "denied the charges": a statement, not an act
         event_type, mode = trig
         negated, future, hypothetical, refusal = modality(token)
+        hypothetical = hypothetical or _alleged(token)
         if refusal is not None:
             mode = REFUSAL_MODE.get(event_type, "change")
             event_type, negated = "REJECT", True
