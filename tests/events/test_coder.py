@@ -440,3 +440,15 @@ def test_an_act_someone_is_accused_of_is_alleged(code_text):
     firing = _one(events, "ASSAULT")
     assert _countries(firing.source) == ["ARM"] and firing.hypothetical
     assert all(e.event_type != "REJECT" for e in events)  # denying a charge is a statement
+
+
+def test_a_target_named_inside_a_phrase_is_the_whole_name(code_text):
+    ev = _one(_events(code_text, "Sudanese army troops shelled positions held by the Rapid Support Forces in Omdurman."),
+              "ASSAULT")
+    assert [(t.country, t.sector) for t in ev.target] == [("SDN", "REB")]
+
+
+def test_who_is_called_on_would_act_not_the_caller(code_text):
+    events = _events(code_text, "The United Nations called on Israel to allow humanitarian access to Gaza.")
+    assert _countries(_one(events, "REQUEST").target) == ["ISR"]
+    assert all(not (e.event_type == "CONCEDE" and _countries(e.source) == ["UN"]) for e in events)

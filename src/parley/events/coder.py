@@ -270,9 +270,11 @@ def find_subject(verb: Token) -> tuple[Token | None, bool]:
                     return pobj, True
         if node.dep_ == "xcomp" and node.head.i != node.i:
             # object control: "urged Putin to attack": Putin would attack, not the urger
-            controls = node.head.lemma_.lower() in OBJECT_CONTROL_VERBS or \
-                VERBS.get(node.head.lemma_.lower(), ("",))[0] == "REQUEST"
-            controller = next((c for c in node.head.children if c.dep_ in ("dobj", "obj")
+            controls = node.head.lemma_.lower() in OBJECT_CONTROL_VERBS or _asks(node.head)
+            # (or the one called on: "called on both parties to allow access")
+            asked = [p for c in node.head.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")
+                     for p in c.children if p.dep_ == "pobj"]
+            controller = next((c for c in [*node.head.children, *asked] if c.dep_ in ("dobj", "obj", "pobj")
                                and c.i < node.i and c.pos_ in ("PROPN", "NOUN", "PRON")
                                and noun_phrase_trigger(c) is None), None) if controls else None
             if controller is not None:
@@ -357,7 +359,9 @@ def find_targets(verb: Token, obj: Token | None, ctx: CodingContext,
     for cand in candidates:
         for tok in cand.subtree:
             if tok.ent_type_ in ("GPE", "ORG", "NORP", "PERSON") and tok.ent_iob_ == "B":
-                ref = resolve_np(tok, ctx)
+                # the whole name ("the Rapid Support Forces"), not its first word
+                entity = next((e for e in tok.doc.ents if e.start == tok.i), None)
+                ref = resolve_np(entity.root if entity is not None else tok, ctx)
                 if ref is not None and ref.actor_id not in source_ids and ref.country:
                     return [ref]
     return fallback
@@ -515,6 +519,13 @@ def is_statement_only(verb: Token, obj: Token | None) -> bool:
         denied.lemma_.lower() in STATEMENT_OBJECTS
 
 
+def _asks(verb: Token) -> bool:
+    """A verb of request, alone or with its particle ("urge", "call on", "appeal to")."""
+    lemma = verb.lemma_.lower()
+    keys = [lemma] + [f"{lemma} {c.lower_}" for c in verb.children if c.dep_ in ("prep", "prt")]
+    return any(VERBS.get(key, ("",))[0] == "REQUEST" for key in keys)
+
+
 def _alleged(verb: Token) -> bool:
     """An act someone is accused of is alleged, not established ("accused Armenian forces
     of firing", "denied that its troops had fired")."""
@@ -654,7 +665,7 @@ def modality(verb: Token) -> tuple[bool, bool, bool, Token | None]:
                 future = True  # "said Russia would continue to press"
             if gov.lemma_ in HYPOTHETICAL_MARKERS or gov_auxes & {"could", "might", "may"}:
                 hypothetical = True
-            if VERBS.get(gov.lemma_, ("",))[0] == "REQUEST" or gov.lemma_ in ASKING_VERBS:
+            if _asks(gov) or gov.lemma_ in ASKING_VERBS:
                 hypothetical = True  # "urged Putin to attack": asked for, not done
     return negated, future, hypothetical, refusal
 
