@@ -117,3 +117,12 @@ def test_seed_pages_have_no_junk_and_all_body():
     assert by_name["004"].published == "2008-09-04"
     assert by_name["003"].source == "Xinhua"
     assert by_name["000"].published is None
+
+
+def test_html_dateline_after_the_title_is_recorded():
+    html = ("<html><head><title>Truce collapses</title></head><body><article><h1>Truce collapses</h1>"
+            f"<p>KHARTOUM, Sudan (AFP) - {BODY}</p><p>Second paragraph of the article is here and it is "
+            "long enough to be prose.</p></article></body></html>")
+    doc = _doc(html, "html")
+    assert doc.dateline == "KHARTOUM, Sudan"
+    assert doc.text[doc.dateline_end:].startswith("The foreign ministers")

@@ -271,19 +271,23 @@ def clean_text(doc: Document, raw_text: str | None = None, extracted: bool = Fal
                 doc.author = credited_author(block.text)
     paragraphs = drop_repeated([b.text for b in blocks if b.kind == "body"])
     if paragraphs:
-        # the dateline stays in the text (it is part of the article); we only record it
-        place, agency, rest = split_dateline(paragraphs[0])
-        if place:
-            doc.dateline = place
-            doc.dateline_end = len(paragraphs[0]) - len(rest)
-            if agency and doc.source is None:
-                doc.source = find_agency(agency) or agency
+        record_dateline(doc, paragraphs[0])
     if doc.published is None:
         _published_from_prose(doc, paragraphs)
     doc.text = "\n\n".join(paragraphs)
     if not doc.text.strip():
         doc.warnings.append("no article text found after cleaning")
     return doc
+
+
+def record_dateline(doc: Document, first_paragraph: str) -> None:
+    """The dateline stays in the text (it is part of the article); we only record it."""
+    place, agency, rest = split_dateline(first_paragraph)
+    if place:
+        doc.dateline = place
+        doc.dateline_end = len(first_paragraph) - len(rest)
+        if agency and doc.source is None:
+            doc.source = find_agency(agency) or agency
 
 
 def _published_from_prose(doc: Document, paragraphs: list[str]) -> None:
@@ -325,6 +329,10 @@ def clean_html(doc: Document) -> Document:
     clean_text(doc, text, extracted=bool(data.get("text")))
     if title and doc.text.startswith(title):
         doc.text = doc.text[len(title):].lstrip()
+        # the title was the first paragraph; the dateline opens the one after it
+        doc.dateline, doc.dateline_end = None, 0
+        if doc.text:
+            record_dateline(doc, doc.text.split("\n\n", 1)[0])
     return doc
 
 
