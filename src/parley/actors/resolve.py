@@ -197,7 +197,7 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
             return _titled(person_ref(text, person, day), text, person, kb)
     countries = kb.countries_in(text)
     if not countries:
-        named = _stateless_org_inside(text, kb)
+        named = kb.stateless_org_in(text)
         if named is not None:
             return actor_ref(text, named)
     sector = kb.sector_of(_without_place_names(text, countries))
@@ -342,23 +342,6 @@ def _person_inside(text: str, registry: ActorRegistry) -> Person | None:
     return None
 
 
-_stateless_cache: dict[int, re.Pattern[str] | None] = {}
-
-
-def _stateless_org_inside(text: str, kb: KnowledgeBase) -> Actor | None:
-    """A known organisation of no country named inside a longer phrase ("human rights
-    organization Amnesty International", "al-Qaeda's leadership")."""
-    key = id(kb)
-    if key not in _stateless_cache:
-        names = sorted((form for form, actor in kb.aliases.items()
-                        if actor.country is None and actor.kind == "org" and len(form) > 3),
-                       key=len, reverse=True)
-        _stateless_cache[key] = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b") if names else None
-    pattern = _stateless_cache[key]
-    match = pattern.search(text) if pattern is not None else None
-    return kb.lookup(match.group(1)) if match else None
-
-
 _code_cache: dict[int, tuple[set[str], set[str]]] = {}
 
 
@@ -373,6 +356,14 @@ def _codes(kb: KnowledgeBase) -> tuple[set[str], set[str]]:
 
 def igo_codes(kb: KnowledgeBase) -> set[str]:
     return _codes(kb)[0]
+
+
+def is_igo_code(code: str | None, kb: KnowledgeBase) -> bool:
+    """Whether an actor's country code names an international organisation: any code
+    that is not an ISO3 country ("UN", "NATO"), and the IGOs of three letters ("ARL")."""
+    if not code:
+        return False
+    return len(code) != 3 or code in igo_codes(kb)
 
 
 def _region_codes(kb: KnowledgeBase) -> set[str]:

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from parley.actors import ActorRegistry, load_knowledge, resolve_phrase
-from parley.actors.resolve import igo_codes, place_in_country
+from parley.actors.resolve import is_igo_code, place_in_country
 from parley.evaluation.events import CAMEO_TO_ISO3, PLOVER_GOLD
 from parley.evaluation.metrics import DataSet, Figure, first_record, read_jsonl, run_plan
 from parley.model import ActorRef
@@ -39,7 +39,7 @@ def country_matches(ref: ActorRef, expected: str) -> bool:
     parent = load_knowledge().region_parent.get(got)
     if parent is not None:
         return expected in (got, parent)
-    if ref.sector == "IGO" or (got and (len(got) != 3 or got in igo_codes(load_knowledge()))):
+    if ref.sector == "IGO" or is_igo_code(got, load_knowledge()):
         return expected in IGO_ALIASES.get(got, {"IGO"})
     return CAMEO_TO_ISO3.get(expected, expected) == got
 

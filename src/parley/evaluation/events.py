@@ -11,7 +11,7 @@ import csv
 from pathlib import Path
 
 from parley.actors import ActorRegistry, load_knowledge
-from parley.actors.resolve import igo_codes
+from parley.actors.resolve import is_igo_code
 from parley.evaluation.metrics import DataSet, Figure, accuracy, first_record, macro_f1, read_jsonl, run_plan
 from parley.events.coder import main_event
 from parley.model import ActorRef, Document, Event, content_hash
@@ -66,9 +66,8 @@ def predicted_type(events: list[Event]) -> str:
 
 def _country_code(ref: ActorRef) -> str | None:
     """Compare as the gold does: IGOs as 'IGO', NGOs as 'NGO', else the ISO3 code."""
-    if ref.sector == "IGO" or (ref.country and (len(ref.country) != 3
-                                                or ref.country in igo_codes(load_knowledge()))):
-        return "IGO"  # "ARL" (Arab League) is an IGO code of three letters
+    if ref.sector == "IGO" or is_igo_code(ref.country, load_knowledge()):
+        return "IGO"
     if ref.sector == "NGO" and not ref.country:
         return "NGO"
     return ref.country

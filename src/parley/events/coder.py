@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from parley.actors.resolve import (
     ActorRegistry,
     country_of_city_in,
-    igo_codes,
+    is_igo_code,
     place_in_country,
     resolve_phrase,
 )
@@ -270,15 +270,10 @@ def find_subject(verb: Token) -> tuple[Token | None, bool]:
                     return pobj, True
         if node.dep_ == "xcomp" and node.head.i != node.i:
             # object control: "urged Putin to attack": Putin would attack, not the urger
-            controls = node.head.lemma_.lower() in OBJECT_CONTROL_VERBS or _asks(node.head)
-            # (or the one called on: "called on both parties to allow access")
-            asked = [p for c in node.head.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")
-                     for p in c.children if p.dep_ == "pobj"]
-            controller = next((c for c in [*node.head.children, *asked] if c.dep_ in ("dobj", "obj", "pobj")
-                               and c.i < node.i and c.pos_ in ("PROPN", "NOUN", "PRON")
-                               and noun_phrase_trigger(c) is None), None) if controls else None
-            if controller is not None:
-                return controller, False
+            if node.head.lemma_.lower() in OBJECT_CONTROL_VERBS or _asks(node.head):
+                controller = _controller(node)
+                if controller is not None:
+                    return controller, False
             node = node.head
         elif node.dep_ in ("conj", "acomp", "advcl") and node.head.i != node.i:
             node = node.head
@@ -303,6 +298,17 @@ def find_subject(verb: Token) -> tuple[Token | None, bool]:
         else:
             break
     return None, False
+
+
+def _controller(clause: Token) -> Token | None:
+    """Who is to do what a controlling verb's clause says: its object, or the one called
+    on ("called on both parties to allow access")."""
+    head = clause.head
+    asked = [p for c in head.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")
+             for p in c.children if p.dep_ == "pobj"]
+    return next((c for c in [*head.children, *asked] if c.dep_ in ("dobj", "obj", "pobj")
+                 and c.i < clause.i and c.pos_ in ("PROPN", "NOUN", "PRON")
+                 and noun_phrase_trigger(c) is None), None)
 
 
 def find_targets(verb: Token, obj: Token | None, ctx: CodingContext,
@@ -442,11 +448,9 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
     if obj is None and verb.tag_ == "VBN":
         # a passive's subject is its object: "peacekeepers were shipped out"
         patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
-        if patient is not None:
-            for key in ([f"{lemma} {particle.lower_} {patient.lemma_.lower()}"] if particle is not None else []) \
-                    + [f"{lemma} {patient.lemma_.lower()}"]:
-                if key in VERBS:
-                    return VERBS[key], None, key
+        entry = _object_entry(lemma, particle, patient.lemma_.lower()) if patient is not None else None
+        if entry is not None:
+            return VERBS[entry], None, entry
     if obj is not None and lemma in REVERSAL_VERBS:
         # "lifted the blockade", "shortened the curfew", "called off the strike"
         particle_ok = lemma != "call" or (particle is not None and particle.lower_ == "off")
@@ -463,9 +467,9 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
     for noun_token in nouns:
         # verb-object entries: "evacuate the wounded", "handed over 700 kg of medicine"
         for word in dict.fromkeys((noun_token.lemma_.lower(), noun_token.lower_)):
-            for key in ([f"{lemma} {particle.lower_} {word}"] if particle is not None else []) + [f"{lemma} {word}"]:
-                if key in VERBS:
-                    return VERBS[key], noun_token, key
+            entry = _object_entry(lemma, particle, word)
+            if entry is not None:
+                return VERBS[entry], noun_token, entry
     if obj is not None and lemma in LIGHT_VERBS:
         # "hold talks"
         for noun_token in nouns:
@@ -484,6 +488,13 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
     if trig is not None:
         return trig, obj, lemma
     return None, obj, lemma
+
+
+def _object_entry(lemma: str, particle: Token | None, word: str) -> str | None:
+    """The lexicon's verb-object entry for a verb, its particle and an object word
+    ("pull out peacekeeper", "hand over medicine"), the particle's form first."""
+    keys = ([f"{lemma} {particle.lower_} {word}"] if particle is not None else []) + [f"{lemma} {word}"]
+    return next((key for key in keys if key in VERBS), None)
 
 
 DOCUMENT_NOUNS = {"report", "statement", "document", "study", "finding", "video", "figure", "data",
@@ -596,6 +607,22 @@ def wish_request(verb: Token, ctx: CodingContext) -> tuple[list[ActorRef], list[
     return (sources, targets) if sources and targets else None
 
 
+def clause_pattern(verb: Token, ctx: CodingContext
+                   ) -> tuple[str, str | None, list[ActorRef], list[ActorRef], str] | None:
+    """(type, mode, sources, targets, trigger text) of a clause pattern coded at the
+    governing verb whatever its own lexicon entry: "X said Y must ...", "X claimed that
+    Y had attacked ...", "X wants Y to ..."."""
+    lemma = verb.lemma_.lower()
+    patterns = ((must_request, "REQUEST", "change", f"must {lemma}"),
+                (allegation, "ACCUSE", "allege", lemma),
+                (wish_request, "REQUEST", None, lemma))
+    for detect, event_type, mode, text in patterns:
+        found = detect(verb, ctx)
+        if found is not None:
+            return event_type, mode, found[0], found[1], text
+    return None
+
+
 def must_request(verb: Token, ctx: CodingContext) -> tuple[list[ActorRef], list[ActorRef]] | None:
     """'X said Y must do Z' is a REQUEST by X of Y (whatever Z is)."""
     auxes = {c.lower_ for c in verb.children if c.dep_ == "aux"}
@@ -683,32 +710,20 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
         if token.pos_ != "VERB" and not copula and not (token.pos_ == "AUX" and token.dep_ == "ROOT"):
             continue
         lemma = token.lemma_.lower()
+        trig, obj, trigger_text = trigger_for(token)
         if lemma in SPEECH_VERBS and lemma not in ("warn", "claim", "insist", "announce") and \
-                " " not in (trigger_for(token)[2] or ""):
+                " " not in trigger_text:
             # a speech verb is a quote, unless its object makes an act: "declared a ceasefire"
             _record_quote(token, sentence_index, ctx)
             continue
-        must = must_request(token, ctx)
-        if must is not None:
-            sources, targets = must
-            events.append(_event(ctx, sent, sentence_index, token, "REQUEST", "change",
-                                 sources, targets, f"must {lemma}", (False, False, False)))
-            continue
-        claim = allegation(token, ctx)
-        if claim is not None:
-            sources, targets = claim
-            events.append(_event(ctx, sent, sentence_index, token, "ACCUSE", "allege",
-                                 sources, targets, lemma, (False, False, False)))
-            continue
-        wish = wish_request(token, ctx)
-        if wish is not None:
-            sources, targets = wish
-            events.append(_event(ctx, sent, sentence_index, token, "REQUEST", None,
-                                 sources, targets, lemma, (False, False, False)))
+        pattern = clause_pattern(token, ctx)
+        if pattern is not None:
+            pattern_type, pattern_mode, sources, targets, pattern_text = pattern
+            events.append(_event(ctx, sent, sentence_index, token, pattern_type, pattern_mode,
+                                 sources, targets, pattern_text, (False, False, False)))
             continue
         if copula:
             continue
-        trig, obj, trigger_text = trigger_for(token)
         if trig is None:
             continue
         if lemma in REFUSAL_VERBS | CHAIN_VERBS and any(
@@ -844,7 +859,7 @@ def _domestic_country(sent: Span, sources: list[ActorRef], ctx: CodingContext) -
     if not found:
         return
     country = min(found)[1]
-    if len(country) != 3 or country in igo_codes(kb):
+    if is_igo_code(country, kb):
         return
     for source in sources:
         if source.actor_id is None or not source.actor_id.startswith("org:"):
@@ -919,7 +934,6 @@ def _record_quote(verb: Token, sentence_index: int, ctx: CodingContext) -> None:
 
 
 def _quoted_text(text: str) -> str | None:
-
     match = re.search(r"[“\"]([^”\"]{10,})[”\"]", text)
     return match.group(1) if match else None
 
