@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB := demo.duckdb
 
-MODEL := $(HOME)/.cache/parley/event_classifier.joblib
+# (where parley/cache.py keeps it: $PARLEY_MODEL_DIR, else ~/.cache/parley)
+MODEL := $(or $(PARLEY_MODEL_DIR),$(HOME)/.cache/parley)/event_classifier.joblib
 STORIES := ../shared/data/events/ngec_gpt_synthetic_events_2023-10-19.csv
 
 .PHONY: install model demo test lint bench eval clean
