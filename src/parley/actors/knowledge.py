@@ -24,7 +24,10 @@ GENERIC_ROLE_WORDS = {"leader", "leaders", "official", "officials", "head", "chi
                       "authorities", "authority", "men", "man", "people", "group"}
 PRESIDING_WORDS = {"president", "chairman", "chairwoman", "chair", "speaker", "head", "leader",
                    "chief", "director", "secretary general", "secretary-general"}
-FORMER_RE = re.compile(r"\b(?:former|retired|ex-|erstwhile|one-time)", re.I)
+# PLOVER ELI: former office-holders, "including exiled/ousted officials"
+FORMER_RE = re.compile(r"\b(?:former|retired|ex-|erstwhile|one-time|ousted|deposed|toppled|exiled)", re.I)
+STATE_OWNED_RE = re.compile(r"\b(?:official|state|state-run|state-owned|government-run|"
+                            r"government-owned|government-controlled)\s", re.I)
 # Capitalised head nouns that make a place name part of an organisation's name.
 ORG_HEAD_WORDS = {
     "University", "College", "Institute", "Institution", "School", "Street", "Tech", "Times",
@@ -71,6 +74,7 @@ class KnowledgeBase:
     people: dict[str, Person] = field(default_factory=dict)  # alias -> person
     country_names: dict[str, str] = field(default_factory=dict)  # ISO3 -> display name
     region_parent: dict[str, str] = field(default_factory=dict)  # SOS -> GEO
+    un_system: set[str] = field(default_factory=set)  # IGO codes of UN bodies (WHO, UNHCR)
     _sector_re: re.Pattern[str] | None = None
     _country_re: re.Pattern[str] | None = None
     _state_names: dict[str, Actor] | None = None
@@ -149,6 +153,8 @@ class KnowledgeBase:
         sector = self.sector_words[chosen]
         if sector in ("GOV", "MIL", "LEG") and FORMER_RE.search(text):
             return "ELI"
+        if sector == "JRN" and STATE_OWNED_RE.search(text):
+            return "GOV"  # "the official news agency", "a state-run newspaper": the government's voice
         return sector
 
     def countries_in(self, text: str) -> list[tuple[str, int, int]]:
@@ -159,7 +165,7 @@ class KnowledgeBase:
             following = text[match.end():match.end() + 30].split()
             if form not in self.demonyms and following and following[0] in ORG_HEAD_WORDS:
                 continue  # "Georgetown University", "Georgia Tech": part of another name
-            if re.match(r"-(?:led|backed|member|based|sponsored|allied|supported|trained|occupied|controlled|held|annexed|administered)\b",
+            if re.match(r"-(?:led|backed|member|sponsored|allied|supported|trained|occupied|controlled|held|annexed|administered)\b",
                         text[match.end():]):
                 continue  # "NATO-member Norway", "U.S.-led forces": the head is someone else
             if form in self.demonyms and re.search(r"\bethnic\s+$", text[:match.start()], re.I):
@@ -246,10 +252,12 @@ def apply_knowledge(kb: KnowledgeBase, data: dict[str, Any]) -> None:
     for iso3, forms in (data.get("demonyms") or {}).items():
         for form in forms:
             kb.demonyms[form] = iso3
+    igo_sectors = data.get("igo_sectors") or {}
+    kb.un_system.update(data.get("un_system") or [])
     for code, forms in (data.get("igos") or {}).items():
         # display name: the first spelled-out form ("United Nations", not "U.N.")
         name = next((f for f in forms if any(ch.islower() for ch in f)), forms[0])
-        actor = Actor(actor_id=code, name=name, country=code, sector="IGO", kind="igo")
+        actor = Actor(actor_id=code, name=name, country=code, sector=igo_sectors.get(code), kind="igo")
         for form in forms:
             kb.add_alias(form, actor)
     for code, info in (data.get("regions") or {}).items():

@@ -188,7 +188,11 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
         return ActorRef(text=text, actor_id=None, name=None, country=None, sector="UNK")
     exact = kb.lookup(text)
     if exact is not None:
-        return actor_ref(text, exact)
+        ref = actor_ref(text, exact)
+        if exact.kind == "igo":
+            # "the Security Council" is the UN's executive, "UN peacekeepers" its military
+            ref.sector = kb.sector_of(text) or exact.sector
+        return ref
     if registry is not None:
         person = registry.find(text) if is_person else None
         if person is None:
@@ -211,14 +215,20 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
         named = kb.lookup(text[start:end])
         if sector == "UAF" and named is not None and named.sector:
             sector = named.sector  # "Boko Haram gunmen" are the group's, not unidentified
-        if sector is None and _only_the_name(text, start, end):
-            # "Russia", "Moscow", "the Russians": the state (or IGO / breakaway region) itself
-            sector = "IGO" if code in igo_codes(kb) else ("PRE" if code in _region_codes(kb)
-                                                         else "GOV")
-        elif sector is None and PEOPLE_COUNT_RE.search(text[:start]) and \
-                re.fullmatch(r"(?:[A-Z][a-z]+s)?", text[end:].strip()):
-            sector = "CVL"  # "thousands of Iraqi Kurds", "young Algerians": people, not the state
-        actor_id = code if sector in ("GOV", "IGO", "PRE") else f"{code}:{sector or 'UNK'}"
+        igo = code in igo_codes(kb)
+        if sector is None and igo:
+            sector = named.sector if named is not None else None  # what the IGO does, if one thing
+        elif sector is None and code not in _region_codes(kb) and _people_of(text, start, end, kb):
+            sector = "CVL"  # "Nigerians", "thousands of Iraqi Kurds": people, not the state
+        elif sector is None and _only_the_name(text, start, end):
+            # "Russia", "Moscow", "the Russian government": the state (or breakaway region) itself
+            sector = "PRE" if code in _region_codes(kb) else "GOV"
+        elif sector is None:
+            sector = "UNK"  # a country's actor of no sector we know ("a Syrian island")
+        if igo:
+            actor_id = code if sector is None or named is None or sector == named.sector else f"{code}:{sector}"
+        else:
+            actor_id = code if sector in ("GOV", "PRE") else f"{code}:{sector or 'UNK'}"
         return ActorRef(text=text, actor_id=actor_id, name=kb.country_names.get(code, code),
                         country=code, sector=sector)
     if sector is not None and not is_person:
@@ -308,6 +318,19 @@ def _without_place_names(text: str, countries: list[tuple[str, int, int]]) -> st
         if " " in text[start:end] and load_gazetteer().candidates(text[start:end]):
             text = text[:start] + " " * (end - start) + text[end:]
     return text
+
+
+def _people_of(text: str, start: int, end: int, kb: KnowledgeBase) -> bool:
+    """Whether a phrase names a nation's people: a plural nationality ("the Nigerians"),
+    or one with a people's name or a count ("Iraqi Kurds", "thousands of young Algerians")."""
+    rest = text[end:].strip()
+    if not re.fullmatch(r"(?:[A-Z][a-z]+s)?", rest) or rest in ORG_HEAD_WORDS:
+        return False
+    before = text[:start].strip()
+    if PEOPLE_COUNT_RE.search(before):
+        return True
+    return text[start:end] in kb.demonyms and re.fullmatch(r"(?:the)?", before, re.I) is not None and \
+        bool(rest or text[start:end].endswith("s"))
 
 
 def _only_the_name(text: str, start: int, end: int) -> bool:

@@ -66,7 +66,7 @@ def predicted_type(events: list[Event]) -> str:
 
 def _country_code(ref: ActorRef) -> str | None:
     """Compare as the gold does: IGOs as 'IGO', NGOs as 'NGO', else the ISO3 code."""
-    if ref.sector == "IGO" or is_igo_code(ref.country, load_knowledge()):
+    if is_igo_code(ref.country, load_knowledge()):
         return "IGO"
     if ref.sector == "NGO" and not ref.country:
         return "NGO"
