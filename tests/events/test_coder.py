@@ -452,3 +452,40 @@ def test_who_is_called_on_would_act_not_the_caller(code_text):
     events = _events(code_text, "The United Nations called on Israel to allow humanitarian access to Gaza.")
     assert _countries(_one(events, "REQUEST").target) == ["ISR"]
     assert all(not (e.event_type == "CONCEDE" and _countries(e.source) == ["UN"]) for e in events)
+
+
+def test_an_act_only_a_state_does_is_the_state_where_it_happened(code_text):
+    # a passive arrest with no one named: the authorities of the place made it
+    ev = _one(_events(code_text, "A Dutch aid worker was arrested in Iran for spying."), "COERCE")
+    assert [(s.country, s.sector) for s in ev.source] == [("IRN", "GOV")]
+    assert _countries(ev.target) == ["NLD"]
+    ev = _one(_events(code_text, "A French journalist has been put under investigation in Turkey."), "ACCUSE")
+    assert _countries(ev.source) == ["TUR"] and ev.mode == "investigate"
+    # a killing is not: the killer is unknown, not the state
+    ev = _one(_events(code_text, "Three men were killed in Baghdad."), "ASSAULT")
+    assert ev.source == []
+
+
+def test_the_patient_of_a_passive_is_its_target_not_the_place(code_text):
+    ev = _one(_events(code_text, "Two journalists were detained in Tbilisi on Monday."), "COERCE")
+    assert ev.target[0].text == "Two journalists" and ev.target[0].country == "GEO"
+
+
+def test_a_participle_parsed_as_a_clausal_subject_keeps_its_noun(code_text):
+    ev = _one(_events(code_text, "The Red Cross working in Syria said Turkish forces must allow "
+                                 "aid convoys to reach the town."), "REQUEST")
+    assert ev.source[0].text == "The Red Cross" and _countries(ev.target) == ["TUR"]
+
+
+def test_holding_people_against_their_will_is_coercion(code_text):
+    ev = _one(_events(code_text, "The Nigerian army has been holding hundreds of villagers as human shields."),
+              "COERCE")
+    assert _countries(ev.source) == ["NGA"]
+    ev = _one(_events(code_text, "Police put the opposition leader under house arrest."), "COERCE")
+    assert ev.mode == "arrest" and ev.target[0].sector == "OPP"
+
+
+def test_people_from_an_organisation_of_a_country_are_of_that_country(code_text):
+    ev = _one(_events(code_text, "Nurses from three British charities delivered medicine to a hospital in Aleppo."),
+              "AID")
+    assert (ev.source[0].country, ev.source[0].sector) == ("GBR", "MED")

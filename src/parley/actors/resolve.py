@@ -300,13 +300,22 @@ def country_of_city_in(text: str) -> str | None:
         if name.lower() in STOP_WORDS:
             continue  # "The", "Front": words some town also bears as a name
         candidates = gazetteer.candidates(name)
-        places = [c for c in candidates if c.place.feature == "city" and c.population >= CITY_MIN_POPULATION]
+        # by the city's own name: another language's ("Roma" for Rome) is often a word or a people
+        places = [c for c in candidates if c.place.feature == "city" and c.population >= CITY_MIN_POPULATION
+                  and _letters(c.place.name) == _letters(name)]
         regions = [c for c in candidates if c.place.feature == "region"]
         if len({c.place.country for c in regions}) == 1:
             places += regions
         if places:
             return max(places, key=lambda c: c.population).place.country
     return None
+
+
+def _letters(name: str) -> str:
+    """A name's letters alone, to compare spellings: "Sāmarrā’" is "Samarra"."""
+    from parley.places import name_key
+
+    return re.sub(r"[^a-z]", "", name_key(name))
 
 
 def _without_place_names(text: str, countries: list[tuple[str, int, int]]) -> str:

@@ -135,9 +135,18 @@ def speaker_of(token: Token) -> Token | None:
         if node.head.i == node.i:
             return None
         if node.dep_ in ("ccomp", "xcomp", "advcl", "conj") and node.head.lemma_.lower() in SPEECH_VERBS:
-            return next((c for c in node.head.children if c.dep_ in SUBJECT_DEPS), None)
+            return subject_of(node.head)
         node = node.head
     return None
+
+
+def subject_of(verb: Token) -> Token | None:
+    """A verb's own subject. A participle parsed as a clausal subject is a misparse of a
+    noun and its modifier: "The Red Cross working in Syria said": the Red Cross said."""
+    subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+    if subject is not None and subject.dep_ == "csubj" and subject.tag_ == "VBG":
+        return next((c for c in subject.children if c.dep_ == "nsubj"), subject)
+    return subject
 
 
 def resolve_np(token: Token, ctx: CodingContext) -> ActorRef | None:
@@ -209,7 +218,8 @@ def _located_in(token: Token, ctx: CodingContext) -> ActorRef | None:
             for pobj in (c for c in holder.children if c.dep_ == "pobj"):
                 span = noun_phrase(pobj)
                 ref = resolve_phrase(span.text, ctx.registry.kb)
-                if ref.country and ref.sector in ("GOV", "PRE", None):
+                # a place (a state, a town and its people), or where someone comes from
+                if ref.country and (ref.sector in ("GOV", "PRE", "CVL", "UNK", None) or holder.lower_ == "from"):
                     return ref
     return None
 
@@ -259,9 +269,10 @@ def find_subject(verb: Token) -> tuple[Token | None, bool]:
     for _ in range(4):
         if node is None:
             break
+        subject = subject_of(node)
+        if subject is not None:
+            return subject, False
         for child in node.children:
-            if child.dep_ in SUBJECT_DEPS:
-                return child, False
             if child.dep_ == "nsubjpass" and node.i != verb.i and verb.dep_ == "xcomp":
                 return child, False  # "Obama is scheduled to attend": Obama attends
             if child.dep_ == "agent":
@@ -340,7 +351,12 @@ def find_targets(verb: Token, obj: Token | None, ctx: CodingContext,
     for cand in candidates:
         if cand.pos_ == "NOUN" and noun_phrase_trigger(cand) is not None:
             continue  # an event noun ("at the request of ...") is not an actor
-        found = consider(actors_of(cand, ctx))
+        refs = actors_of(cand, ctx)
+        if cand.dep_ in PASSIVE_SUBJECT_DEPS and any(r.sector or r.country for r in refs):
+            # who the act was done to, even of no known country: "two journalists were
+            # detained in Tbilisi" (Tbilisi is where, not whom)
+            return [r for r in refs if r.actor_id not in source_ids]
+        found = consider(refs)
         if found:
             return found
     # "demanded that Israel ease ...", "its demand that Israel ease ...": who is asked
@@ -439,12 +455,13 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
                          for m in c.children if m.dep_ == "mark" and m.lower_ in ("for", "on")), None)
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
     lemma = verb_lemma(verb)
-    if obj is None and particle is not None and particle.dep_ == "prep":
-        # "remained on alert": verb, preposition and its object as one entry
-        pobj = next((c for c in particle.children if c.dep_ == "pobj"), None)
-        key = f"{lemma} {particle.lower_} {pobj.lemma_.lower()}" if pobj is not None else ""
+    for prep in (c for c in verb.children if c.dep_ == "prep"):
+        # "remained on alert", "put him under arrest", "held them as human shields": verb,
+        # preposition and its object as one entry
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        key = f"{lemma} {prep.lower_} {pobj.lemma_.lower()}" if pobj is not None else ""
         if key in VERBS:
-            return VERBS[key], None, key
+            return VERBS[key], obj, key
     if obj is None and verb.tag_ == "VBN":
         # a passive's subject is its object: "peacekeepers were shipped out"
         patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
@@ -798,6 +815,9 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
         # an attack on someone is an event even when the attacker is unknown
         # ("an attempt to assassinate the deputy governor was thwarted")
         unknown_attacker = event_type == "ASSAULT" and subject is None
+        if passive and not sources and event_type in STATE_ACT_TYPES:
+            # "a Dutch aid worker was arrested in Iran": the state where it happened did it
+            sources = _state_of_place(token, ctx)
         if not sources and not ((passive or event_subject or reported or unknown_attacker) and targets):
             continue  # an event needs someone doing it (or a passive with a known patient)
         _domestic_country(sent, sources, ctx)
@@ -812,6 +832,30 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
         events.append(_event(ctx, sent, sentence_index, token, event_type, mode, sources, targets,
                              trigger_text, (negated, future, hypothetical)))
     return _one_per_act(events)
+
+
+# acts that only a state's authorities do to people: arrest, try, ban, expel, investigate
+STATE_ACT_TYPES = {"COERCE", "SANCTION", "ACCUSE"}
+
+
+def _state_of_place(verb: Token, ctx: CodingContext) -> list[ActorRef]:
+    """The state of the country a passive act happened in ("was arrested in Lebanon",
+    "was put under investigation in Italy"): its authorities did it."""
+    # "in Lebanon" on the verb, or on its phrase ("put under investigation in Italy")
+    holders = [verb] + [p for c in verb.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"]
+    for prep in (c for h in holders for c in h.children):
+        if prep.dep_ != "prep" or prep.lower_ != "in":
+            continue
+        for pobj in (c for c in prep.children if c.dep_ == "pobj" and c.ent_type_ in ("GPE", "LOC")):
+            place = resolve_phrase(noun_phrase(pobj).text, ctx.registry.kb)
+            country = place.country
+            if country is None:
+                country = country_of_city_in(noun_phrase(pobj).text)
+            if country and not is_igo_code(country, ctx.registry.kb):
+                return [ActorRef(text=noun_phrase(pobj).text, actor_id=country,
+                                 name=ctx.registry.kb.country_names.get(country, country),
+                                 country=country, sector="GOV")]
+    return []
 
 
 def _obligation_inside(verb: Token) -> bool:

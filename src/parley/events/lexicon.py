@@ -76,7 +76,9 @@ VERBS: dict[str, Trigger] = _expand({
     ("ACCUSE", "investigate"): "investigate, probe, inquire, examine, look into, "
                                # sending inspectors is investigating (CAMEO 09)
                                "send inspector, dispatch inspector, send investigator, "
-                               "dispatch investigator, deploy inspector, send expert, dispatch expert",
+                               "dispatch investigator, deploy inspector, send expert, dispatch expert, "
+                               "put under investigation, place under investigation, open investigation, "
+                               "launch investigation",
     ("REJECT", None): "renege, renege on, back out, reject, refuse, deny, decline, veto, oppose, dismiss, rebuff, spurn, "
                       "resist, defy, repudiate, renounce, turn down, rule out, disregard, "
                       "ignore, snub, object, disagree, balk, shun, obstruct",
@@ -108,10 +110,15 @@ VERBS: dict[str, Trigger] = _expand({
                             "place on alert, put on standby",
     ("MOBILIZE", "weapons"): "test, arm",
     ("COERCE", "arrest"): "arrest, detain, jail, imprison, apprehend, round up, capture, "
-                          "intern, prosecute",
+                          "intern, prosecute, put under arrest, place under arrest, "
+                          "put under house arrest, place under house arrest, "
+                          # holding people against their will (CAMEO 173)
+                          "hold hostage, hold captive, hold prisoner, hold as shield, "
+                          "hold in custody",
     ("COERCE", "seize"): "seize, confiscate, impound, annex, occupy, expropriate, nationalize, "
                          "take over, take control",
-    ("COERCE", "deport"): "deport, extradite forcibly, banish, exile",
+    ("COERCE", "deport"): "deport, extradite forcibly, banish, exile, force out, drive out, "
+                          "evict",
     ("COERCE", "restrict"): "restrict, ban, outlaw, block, blockade, bar, close, shut, prohibit, "
                             "curb, crack down, limit, dissolve, raid",
     ("COERCE", "censor"): "censor, muzzle, silence, suspend publication, suspend broadcast, "
