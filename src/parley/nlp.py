@@ -27,6 +27,9 @@ PERSON_ROLE_NOUNS = {
     "president", "leader", "secretary", "diplomat", "commander", "general", "chief", "head",
     "director", "chairman", "representative", "negotiator", "editor", "analyst", "reporter",
     "premier", "governor", "mayor", "senator", "lawmaker", "deputy", "adviser", "advisor",
+    "coordinator", "commissioner", "rapporteur", "prosecutor", "judge", "administrator",
+    "chancellor", "officer", "mediator", "correspondent", "journalist", "activist", "lawyer",
+    "founder", "chairwoman", "chairperson", "secretary-general", "president-elect",
 }
 GEOGRAPHIC_REGIONS = (
     "Caucasus", "South Caucasus", "North Caucasus", "Balkans", "Middle East", "Baltic States",
@@ -57,7 +60,11 @@ def surname_fixer(doc: Doc) -> Doc:
                 label = "PERSON"
         if label != ent.label_:
             changed = True
-            new_ents.append(Span(doc, ent.start, ent.end, label=label))
+            start = ent.start
+            while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].is_title and \
+                    not doc[start - 1].ent_type_ and doc[start - 1].head.i in range(ent.start, ent.end):
+                start -= 1  # the first name the tagger left out: "Kenzo" of "Kenzo Oshima"
+            new_ents.append(Span(doc, start, ent.end, label=label))
         else:
             new_ents.append(ent)
     if changed:

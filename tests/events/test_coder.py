@@ -489,3 +489,39 @@ def test_people_from_an_organisation_of_a_country_are_of_that_country(code_text)
     ev = _one(_events(code_text, "Nurses from three British charities delivered medicine to a hospital in Aleppo."),
               "AID")
     assert (ev.source[0].country, ev.source[0].sector) == ("GBR", "MED")
+
+
+def test_a_passive_attack_by_a_weapon_is_an_unidentified_armed_force(code_text):
+    ev = _one(_events(code_text, "Three policemen were wounded in a roadside bomb blast in Kandahar."), "ASSAULT")
+    assert [(s.country, s.sector) for s in ev.source] == [("AFG", "UAF")]
+    assert ev.target[0].sector == "COP"
+
+
+def test_a_stance_towards_a_country_is_not_its_nationality(code_text):
+    ev = _one(_events(code_text, "Pro-Russian separatists shelled the town of Mariupol."), "ASSAULT")
+    assert ev.source[0].country is None and ev.source[0].sector == "REB"
+
+
+def test_a_countrys_institution_places_an_untitled_official(code_text):
+    ev = _one(_events(code_text, "Vice-President Li Wei has refused to resign despite pressure from the "
+                                 "Taiwan Audit Commission."), "REJECT")
+    assert _countries(ev.source) == ["TWN"]
+
+
+def test_an_appositive_role_names_an_unknown_person(code_text):
+    # the tagger takes the surname for a place; the appositive role says it is a person
+    ev = _one(_events(code_text, "Kenji Oshiro, the United Nations Emergency Relief Coordinator, urged "
+                                 "the warring parties to let aid workers through."), "REQUEST")
+    assert ev.source[0].country == "UN"
+
+
+def test_stopping_or_dispersing_a_protest_is_repression(code_text):
+    ev = _one(_events(code_text, "Georgian police prevented a rally organised by students in Batumi."), "COERCE")
+    assert _countries(ev.source) == ["GEO"] and ev.mode == "restrict"
+    _one(_events(code_text, "Police dispersed the protesters with tear gas."), "ASSAULT")
+
+
+def test_a_misparsed_subject_of_a_reported_clause(code_text):
+    ev = _one(_events(code_text, "Kurdish youths resorted to throwing stones at the police, officials said."),
+              "ASSAULT")
+    assert ev.source[0].text == "Kurdish youths"

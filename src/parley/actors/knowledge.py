@@ -170,6 +170,8 @@ class KnowledgeBase:
                 continue  # "NATO-member Norway", "U.S.-led forces": the head is someone else
             if form in self.demonyms and re.search(r"\bethnic\s+$", text[:match.start()], re.I):
                 continue  # "ethnic Albanians in Serbia": an ethnicity, not Albania
+            if re.search(r"\b(?:anti|pro)-$", text[:match.start()], re.I):
+                continue  # "an anti-Syria journalist", "pro-Russian separatists": a stance, not a nationality
             code = self.demonyms.get(form)
             if code is None:
                 actor = self.aliases.get(form)

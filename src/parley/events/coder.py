@@ -77,7 +77,8 @@ ASKING_VERBS = WISH_VERBS | {"persuade", "convince", "encourage", "tell", "instr
 OBJECT_CONTROL_VERBS = ASKING_VERBS | {"force", "compel", "allow", "permit", "enable", "help",
                                        "oblige", "require", "get", "lead", "prompt"}
 PLACE_NOUNS = {"town", "city", "village", "province", "region", "district", "area", "capital",
-               "port", "enclave", "state", "county", "suburb", "outskirts"}
+               "port", "enclave", "state", "county", "suburb", "outskirts", "sector", "quarter",
+               "neighbourhood", "neighborhood", "part", "centre", "center"}
 GENERIC_EFFORT_NOUNS = {"effort", "mission", "initiative", "bid", "campaign", "drive", "plan",
                         "process", "operation", "attempt", "programme", "program"}
 # verbs whose complement is the act ("decided to allow", "resumed shelling")
@@ -144,7 +145,7 @@ def subject_of(verb: Token) -> Token | None:
     """A verb's own subject. A participle parsed as a clausal subject is a misparse of a
     noun and its modifier: "The Red Cross working in Syria said": the Red Cross said."""
     subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
-    if subject is not None and subject.dep_ == "csubj" and subject.tag_ == "VBG":
+    if subject is not None and subject.tag_ == "VBG":
         return next((c for c in subject.children if c.dep_ == "nsubj"), subject)
     return subject
 
@@ -216,11 +217,15 @@ def _located_in(token: Token, ctx: CodingContext) -> ActorRef | None:
             holder = next((c for c in child.children if c.dep_ == "prep"), child)
         if holder.dep_ == "prep" and holder.lower_ in ("in", "from", "of"):
             for pobj in (c for c in holder.children if c.dep_ == "pobj"):
-                span = noun_phrase(pobj)
-                ref = resolve_phrase(span.text, ctx.registry.kb)
+                text = noun_phrase(pobj).text
+                ref = resolve_phrase(text, ctx.registry.kb)
                 # a place (a state, a town and its people), or where someone comes from
                 if ref.country and (ref.sector in ("GOV", "PRE", "CVL", "UNK", None) or holder.lower_ == "from"):
                     return ref
+                country = country_of_city_in(text) if holder.lower_ == "in" else None
+                if country is not None:  # "based in Christian east Beirut"
+                    return ActorRef(text=text, actor_id=country, name=ctx.registry.kb.country_names.get(country, country),
+                                    country=country, sector="GOV")
     return None
 
 
@@ -295,8 +300,14 @@ def find_subject(verb: Token) -> tuple[Token | None, bool]:
             node = node.head.head  # "resorted to throwing stones": who resorted throws
         elif node.dep_ == "prep" and node.head.pos_ in ("VERB", "AUX"):
             node = node.head  # "were converging for a rally to protest": who converged
-        elif node.dep_ == "acl" and node.head.dep_ == "ROOT":
-            return node.head, False  # a misparse: "A rights group protested": the group
+        elif node.dep_ == "acl" and node.head.dep_ in ("ROOT", "dep"):
+            # a misparse: "A rights group protested", "youths resorted to ..., officials
+            # said": the noun is the subject
+            return node.head, False
+        elif node.dep_ == "acl" and node.head.dep_ == "pobj" and node.head.head.head.dep_ == "ROOT" \
+                and node.head.head.head.pos_ in ("NOUN", "PROPN"):
+            # the same with a verbless root: "Doctors from two aid groups donated ...": the doctors
+            return node.head.head.head, False
         elif node.dep_ == "acl" and node.head.dep_ in ("dobj", "obj", "pobj"):
             node = node.head.head  # "issued a declaration demanding ...": the issuer demands
         elif node.dep_ == "relcl":
@@ -355,7 +366,9 @@ def find_targets(verb: Token, obj: Token | None, ctx: CodingContext,
         if cand.dep_ in PASSIVE_SUBJECT_DEPS and any(r.sector or r.country for r in refs):
             # who the act was done to, even of no known country: "two journalists were
             # detained in Tbilisi" (Tbilisi is where, not whom)
-            return [r for r in refs if r.actor_id not in source_ids]
+            kept = [r for r in refs if r.actor_id not in source_ids]
+            if kept:
+                return kept
         found = consider(refs)
         if found:
             return found
@@ -801,7 +814,8 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
             source_ids = {s.actor_id for s in sources}
         # "ten soldiers killed in Ukraine": a participle after a noun, with it as the patient
         reduced_passive = token.dep_ == "acl" and token.tag_ == "VBN" and modified is None and \
-            token.head.pos_ in ("NOUN", "PROPN")
+            token.head.pos_ in ("NOUN", "PROPN") and not (
+                subject is not None and token.head.dep_ == "pobj" and subject.i == token.head.head.head.i)
         if reduced_passive:
             patients = [t for t in actors_of(token.head, ctx) if t.actor_id not in source_ids]
             targets = patients or targets
@@ -818,6 +832,9 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
         if passive and not sources and event_type in STATE_ACT_TYPES:
             # "a Dutch aid worker was arrested in Iran": the state where it happened did it
             sources = _state_of_place(token, ctx)
+        elif passive and not sources and event_type == "ASSAULT":
+            # "killed in a car bomb explosion": the bomb stands for an unidentified armed force
+            sources = _weapon_of(token, ctx)
         if not sources and not ((passive or event_subject or reported or unknown_attacker) and targets):
             continue  # an event needs someone doing it (or a passive with a known patient)
         _domestic_country(sent, sources, ctx)
@@ -858,6 +875,17 @@ def _state_of_place(verb: Token, ctx: CodingContext) -> list[ActorRef]:
     return []
 
 
+def _weapon_of(verb: Token, ctx: CodingContext) -> list[ActorRef]:
+    """The unidentified armed force behind a passive attack, named by its weapon ("was
+    killed in a car bomb explosion", "were wounded by a roadside bomb")."""
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "by")):
+        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+            ref = resolve_phrase(noun_phrase(pobj).text, ctx.registry.kb)
+            if ref.sector == "UAF":
+                return [ref]
+    return []
+
+
 def _obligation_inside(verb: Token) -> bool:
     """Whether what is asked is put as an obligation ("... that it must cooperate")."""
     return any(t.dep_ == "aux" and t.lower_ == "must" and t.head.i != verb.i
@@ -880,6 +908,15 @@ def _domestic_country(sent: Span, sources: list[ActorRef], ctx: CodingContext) -
         if source.country is None and led:
             found.extend((-1, code) for code, _s, _e in kb.countries_in(led.group(1)))
     for ent in sent.ents:
+        if ent.label_ == "ORG":
+            # a country's own institution ("the Kenya Anti-Corruption Commission", "the
+            # National Union for the Total Independence of Angola"): weaker evidence of a
+            # domestic story than a place or a nationality
+            named = kb.lookup(ent.text)
+            if named is None or named.kind != "igo":
+                found.extend((2, code) for code, _s, _e in kb.countries_in(ent.text)
+                             if not is_igo_code(code, kb))
+            continue
         if ent.label_ not in ("GPE", "LOC", "NORP", "FAC"):
             continue
         holder = ent.root.head
@@ -896,10 +933,14 @@ def _domestic_country(sent: Span, sources: list[ActorRef], ctx: CodingContext) -
             continue
         if ent.start > 0 and sent.doc[ent.start - 1].lower_ == "ethnic":
             continue  # "ethnic Albanians" live elsewhere
+        if re.search(r"\b(?:anti|pro)-\s*$", sent.doc[max(ent.start - 2, 0):ent.start].text, re.I) or \
+                re.match(r"(?:anti|pro)-", ent.text, re.I):
+            continue  # "pro-Russian separatists" are a stance, not Russia's
         modifier = ent.label_ == "NORP" or ent.root.dep_ in ("amod", "poss")
-        if not (located or modifier):
+        institution = ent.root.dep_ == "compound" and ent.root.head.pos_ == "PROPN"  # "Taiwan Audit Commission"
+        if not (located or modifier or institution):
             continue  # a country named elsewhere ("action against Russia") is no evidence
-        found.extend((0 if located else 1, code) for code in codes)
+        found.extend((0 if located else 1 if modifier else 2, code) for code in codes)
     if not found:
         return
     country = min(found)[1]

@@ -120,7 +120,11 @@ VERBS: dict[str, Trigger] = _expand({
     ("COERCE", "deport"): "deport, extradite forcibly, banish, exile, force out, drive out, "
                           "evict",
     ("COERCE", "restrict"): "restrict, ban, outlaw, block, blockade, bar, close, shut, prohibit, "
-                            "curb, crack down, limit, dissolve, raid",
+                            "curb, crack down, limit, dissolve, raid, "
+                            # stopping a protest from happening (CAMEO 1721)
+                            "prevent demonstration, prevent rally, prevent protest, prevent march, "
+                            "prevent meeting, stop demonstration, stop rally, stop protest, stop march, "
+                            "forbid demonstration, forbid rally, forbid protest, forbid march",
     ("COERCE", "censor"): "censor, muzzle, silence, suspend publication, suspend broadcast, "
                           "close newspaper, shut newspaper, ban newspaper, ban publication, "
                           "block website, shut down newspaper, close station, shut station",
@@ -141,7 +145,11 @@ VERBS: dict[str, Trigger] = _expand({
     ("ASSAULT", "targeted"): "kill, assassinate, murder, execute, slay, behead, lynch, wound, "
                              "injure, massacre, slaughter",
     ("ASSAULT", "abduct"): "abduct, kidnap, hijack, take hostage",
-    ("ASSAULT", "beat"): "beat, torture, assault physically, stab, lash",
+    ("ASSAULT", "beat"): "beat, torture, assault physically, stab, lash, "
+                         # violent repression of a crowd (CAMEO 175)
+                         "disperse protester, disperse demonstrator, disperse crowd, disperse rally, "
+                         "disperse protest, disperse demonstration, disperse march, break up protest, "
+                         "break up demonstration, break up rally, break up march",
     ("ASSAULT", "primitive"): "throw stone, throw rock, hurl stone, stone",
     ("ASSAULT", "destroy"): "destroy, burn, demolish, raze, torch, vandalize, ransack, sabotage, "
                             "set fire, set ablaze, set alight",
