@@ -121,6 +121,33 @@ def test_sector_vocabulary(kb, text, country, sector):
     assert (ref.country, ref.sector) == (country, sector)
 
 
+@pytest.mark.parametrize("text,country,sector", [
+    ("Chechen rebels", "RUS", "REB"), ("Hausa politicians", "NGA", "UNK"),
+    ("Kurdish fighters", None, "REB"),  # a people of several countries names none of them
+])
+def test_peoples_of_one_country_stand_for_it(kb, text, country, sector):
+    ref = resolve_phrase(text, kb)
+    assert (ref.country, ref.sector) == (country, sector)
+
+
+def test_a_stateless_people_is_no_towns_name():
+    from parley.actors.resolve import country_of_city_in
+
+    assert country_of_city_in("200 Roma families") is None
+    assert country_of_city_in("the Madras High Court") == "IND"  # a city's old name still counts
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Ousted President Askar Akayev", "Askar Akayev"), ("Vice-President Moody Awori", "Moody Awori"),
+    ("Deputy Minister of Defense Colonel-General Ivan Petrov", "Ivan Petrov"),
+    ("Archbishop Desmond Tutu", "Desmond Tutu"),
+])
+def test_titles_are_not_names(text, name):
+    from parley.actors.resolve import strip_titles
+
+    assert strip_titles(text) == name
+
+
 def test_misspelled_state_names(kb):
     assert kb.misspelled_state("Ethopia").country == "ETH"
     assert kb.misspelled_state("Xanadu") is None

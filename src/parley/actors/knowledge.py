@@ -75,6 +75,7 @@ class KnowledgeBase:
     country_names: dict[str, str] = field(default_factory=dict)  # ISO3 -> display name
     region_parent: dict[str, str] = field(default_factory=dict)  # SOS -> GEO
     un_system: set[str] = field(default_factory=set)  # IGO codes of UN bodies (WHO, UNHCR)
+    stateless_peoples: set[str] = field(default_factory=set)  # "Kurds", "Roma": of no one country
     _sector_re: re.Pattern[str] | None = None
     _country_re: re.Pattern[str] | None = None
     _state_names: dict[str, Actor] | None = None
@@ -251,6 +252,12 @@ def apply_knowledge(kb: KnowledgeBase, data: dict[str, Any]) -> None:
         for form in forms:
             kb.add_alias(form, Actor(actor_id=iso3, name=name, country=iso3, sector="GOV",
                                      kind="state"))
+    for iso3, forms in (data.get("peoples") or {}).items():
+        for form in forms:
+            if iso3:
+                kb.demonyms[form] = iso3
+            else:
+                kb.stateless_peoples.add(form)
     for iso3, forms in (data.get("demonyms") or {}).items():
         for form in forms:
             kb.demonyms[form] = iso3

@@ -21,6 +21,11 @@ TITLE_WORDS = re.compile(
     r"prime|minister|foreign|defence|defense|deputy|secretary|general|chancellor|king|queen|"
     r"prince|sheikh|ayatollah|senator|governor|mayor|ambassador|envoy|chief|commander|"
     r"spokesman|spokeswoman|pope|premier|vice|former|acting|interim|special|representative|"
+    r"ousted|deposed|exiled|toppled|late|retired|outgoing|incoming|elect|ex|then|veteran|"
+    r"dictator|strongman|archbishop|bishop|cardinal|rev|reverend|imam|rabbi|emir|crown|"
+    r"colonel|major|captain|admiral|marshal|field|lieutenant|brigadier|sergeant|"
+    r"chairman|chairwoman|chairperson|speaker|judge|justice|prosecutor|attorney|director|"
+    r"coordinator|commissioner|rapporteur|opposition|leader|party|rebel|militia|army|"
     r"under|of|state|for|the|and)$", re.I)
 ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 
@@ -90,7 +95,8 @@ class ActorRegistry:
 
 def strip_titles(name: str) -> str:
     tokens = re.sub(r"['’]s$", "", name.strip()).split()
-    while tokens and TITLE_WORDS.match(tokens[0]):
+    # (hyphenated titles too: "Vice-President", "Colonel-General", "President-elect")
+    while tokens and all(TITLE_WORDS.match(part) for part in tokens[0].split("-") if part):
         tokens.pop(0)
     return " ".join(tokens)
 
@@ -286,12 +292,13 @@ STOP_WORDS = {"the", "a", "an", "this", "that", "these", "those", "its", "their"
               "national", "united", "revolutionary", "democratic", "popular", "people"}
 
 
-def country_of_city_in(text: str) -> str | None:
+def country_of_city_in(text: str, kb: KnowledgeBase | None = None) -> str | None:
     """The country of a large city, or of a state or province only one country has,
     named in a phrase ("Kano State government", "Rakhine rebels"); the largest wins."""
     from parley.places import load_gazetteer
 
     gazetteer = load_gazetteer()
+    kb = kb or load_knowledge()
     pairs = re.findall(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?", text)
     # single words of a pair too ("Kano State"), not a place heading a name ("Georgetown University")
     words = [first for first, second in (p.split() for p in pairs if " " in p)
@@ -299,23 +306,16 @@ def country_of_city_in(text: str) -> str | None:
     for name in pairs + words:
         if name.lower() in STOP_WORDS:
             continue  # "The", "Front": words some town also bears as a name
+        if name in kb.stateless_peoples:
+            continue  # "Roma families" are no Romans
         candidates = gazetteer.candidates(name)
-        # by the city's own name: another language's ("Roma" for Rome) is often a word or a people
-        places = [c for c in candidates if c.place.feature == "city" and c.population >= CITY_MIN_POPULATION
-                  and _letters(c.place.name) == _letters(name)]
+        places = [c for c in candidates if c.place.feature == "city" and c.population >= CITY_MIN_POPULATION]
         regions = [c for c in candidates if c.place.feature == "region"]
         if len({c.place.country for c in regions}) == 1:
             places += regions
         if places:
             return max(places, key=lambda c: c.population).place.country
     return None
-
-
-def _letters(name: str) -> str:
-    """A name's letters alone, to compare spellings: "Sāmarrā’" is "Samarra"."""
-    from parley.places import name_key
-
-    return re.sub(r"[^a-z]", "", name_key(name))
 
 
 def _without_place_names(text: str, countries: list[tuple[str, int, int]]) -> str:
