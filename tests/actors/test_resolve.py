@@ -264,3 +264,14 @@ def test_an_occupier_is_not_who_lives_there(kb):
 
 def test_associations_and_foundations_are_non_governmental(kb):
     assert resolve_phrase("the Association of African Jurists", kb).sector == "NGO"
+
+
+def test_autonomous_entities_are_their_state(kb):
+    assert resolve_phrase("Republika Srpska", kb).country == "BIH"
+    assert resolve_phrase("the Zanzibar government", kb).country == "TZA"
+
+
+def test_a_misspelled_people_the_tagger_calls_a_person(kb):
+    registry = ActorRegistry(kb)
+    assert resolve_phrase("Kazahks", kb, registry, is_person=True).country == "KAZ"
+    assert resolve_phrase("Williams", kb, registry, is_person=True).country is None

@@ -192,6 +192,8 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
     if text.lower() in UNRESOLVED_PRONOUNS:
         # a pronoun the text has not tied to anyone: an unidentified actor (PLOVER UNK)
         return ActorRef(text=text, actor_id=None, name=None, country=None, sector="UNK")
+    if is_person and re.fullmatch(r"[A-Z][a-z]+s", text) and kb.misspelled_state(text) is not None:
+        is_person = False  # one plural word near a nationality is a people, whatever the tagger says ("Kazahks")
     exact = kb.lookup(text)
     if exact is not None:
         ref = actor_ref(text, exact)
