@@ -275,3 +275,16 @@ def test_a_misspelled_people_the_tagger_calls_a_person(kb):
     registry = ActorRegistry(kb)
     assert resolve_phrase("Kazahks", kb, registry, is_person=True).country == "KAZ"
     assert resolve_phrase("Williams", kb, registry, is_person=True).country is None
+
+
+def test_the_west_is_no_town(kb):
+    # PLOVER gives "the West" no country; a US town called West is not meant
+    assert resolve_phrase("the West", kb).country is None
+
+
+def test_a_title_before_a_comma_is_the_role_when_the_parse_loses_it(code_text):
+    doc = code_text("Itar-Tass reported that Russian Deputy Foreign Minister Ivan Petrov and US Under "
+                    "Secretary of State for Political Affairs, John Miller discussed the Caucasus at a "
+                    "meeting in Moscow.")
+    actors = {a.text: (a.country, a.sector) for e in doc.events for a in e.source}
+    assert actors["John Miller"] == ("USA", "GOV")

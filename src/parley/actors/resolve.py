@@ -122,7 +122,25 @@ def role_phrase(ent: Span) -> str:
             pieces.append(doc[child.left_edge.i:child.i + 1].text)
         if child.dep_ == "prep" and child.text.lower() == "of" and child.i >= ent.end:
             pieces.append(doc[child.i:child.right_edge.i + 1].text)
-    return " ".join(pieces)
+    if not pieces:
+        pieces.append(_title_before(ent))
+    return " ".join(p for p in pieces if p)
+
+
+def _title_before(ent: Span) -> str:
+    """The title just before a name and its comma, read from the words when the parse has
+    lost it ("... and US Under Secretary of State for Political Affairs, William Burns")."""
+    doc = ent.doc
+    i = ent.start - 1
+    if i < 0 or doc[i].text != ",":
+        return ""
+    start = i
+    while start - 1 >= max(ent.sent.start, i - 10):
+        token = doc[start - 1]
+        if token.pos_ in ("VERB", "AUX", "PUNCT", "CCONJ") or token.lower_ in ("that", "and"):
+            break
+        start -= 1
+    return doc[start:i].text if start < i and doc[start].text[:1].isupper() else ""
 
 
 def role_from_phrase(phrase: str, kb: KnowledgeBase, day: str | None) -> Role | None:
@@ -291,7 +309,10 @@ PEOPLE_COUNT_RE = re.compile(r"\b(?:thousands|hundreds|dozens|scores|millions|te
 CITY_MIN_POPULATION = 100_000
 STOP_WORDS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "our", "his",
               "her", "front", "party", "union", "government", "army", "council", "state",
-              "national", "united", "revolutionary", "democratic", "popular", "people"}
+              "national", "united", "revolutionary", "democratic", "popular", "people",
+              # directions: "the West" is no town (PLOVER gives "the West" no country)
+              "west", "east", "north", "south", "western", "eastern", "northern", "southern",
+              "central", "middle", "midwest", "orient", "occident"}
 
 
 def country_of_city_in(text: str, kb: KnowledgeBase | None = None) -> str | None:
