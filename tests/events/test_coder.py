@@ -525,3 +525,28 @@ def test_a_misparsed_subject_of_a_reported_clause(code_text):
     ev = _one(_events(code_text, "Kurdish youths resorted to throwing stones at the police, officials said."),
               "ASSAULT")
     assert ev.source[0].text == "Kurdish youths"
+
+
+def test_violating_a_ceasefire_is_fighting(code_text):
+    ev = _one(_events(code_text, "Both the Nepalese army and the Maoist rebels are guilty of violating the "
+                                 "ceasefire agreement signed in May."), "ASSAULT")
+    assert _countries(ev.source) == ["NPL", "NPL"]
+
+
+def test_a_month_is_not_a_person_of_that_name(code_text):
+    events = _events(code_text, "The two sides signed a truce in May.")
+    assert all(a.country != "GBR" for e in events for a in e.source + e.target)
+
+
+def test_quoted_as_saying_is_the_speaker(code_text):
+    ev = _one(_events(code_text, "King Abdullah of Jordan was quoted today as saying he would be ready to "
+                                 "host a meeting between Israel and the Palestinians."), "AGREE")
+    assert _countries(ev.source) == ["JOR"]
+
+
+def test_protesting_that_is_a_complaint_not_a_demonstration(code_text):
+    ev = _one(_events(code_text, "The rights group protested that Serbian authorities were failing to "
+                                 "protect refugees."), "ACCUSE")
+    assert ev.mode == "disapprove" and _countries(ev.target) == ["SRB"]
+    ev = _one(_events(code_text, "Thousands protested in Belgrade on Sunday."), "PROTEST")
+    assert ev.source[0].sector == "CVL"  # a crowd's count is people

@@ -21,7 +21,9 @@ from parley.model import Actor
 USER_FILE_ENV = "PARLEY_ACTORS"
 GENERIC_ROLE_WORDS = {"leader", "leaders", "official", "officials", "head", "chief", "spokesman",
                       "spokeswoman", "spokesperson", "member", "members", "representative",
-                      "authorities", "authority", "men", "man", "people", "group"}
+                      "authorities", "authority", "men", "man", "people", "group",
+                      # a crowd's count: "thousands protested" (people), "thousands of troops"
+                      "thousands", "hundreds", "dozens", "tens of thousands", "hundreds of thousands"}
 PRESIDING_WORDS = {"president", "chairman", "chairwoman", "chair", "speaker", "head", "leader",
                    "chief", "director", "secretary general", "secretary-general"}
 # PLOVER ELI: former office-holders, "including exiled/ousted officials"

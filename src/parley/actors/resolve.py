@@ -27,6 +27,9 @@ TITLE_WORDS = re.compile(
     r"chairman|chairwoman|chairperson|speaker|judge|justice|prosecutor|attorney|director|"
     r"coordinator|commissioner|rapporteur|opposition|leader|party|rebel|militia|army|"
     r"under|of|state|for|the|and)$", re.I)
+CALENDAR_WORDS = {"January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December", "Monday", "Tuesday",
+                  "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 
 
@@ -381,6 +384,8 @@ def _person_inside(text: str, registry: ActorRegistry) -> Person | None:
         # nationality and place words are not part of a name: "Armenian Foreign Minister
         # Ararat Mirzoyan" -> "Ararat Mirzoyan"; "Iraqi Kurds" -> "Kurds" (exact match only)
         words = chunk.split()
+        if all(w in CALENDAR_WORDS for w in words):
+            continue  # "May", "March": a month, whoever bears the name
         kept = [w for w in words if w not in kb.demonyms and w not in kb.aliases]
         chunk = strip_titles(" ".join(kept))
         if len(kept) < len(words) and len(chunk.split()) < 2:

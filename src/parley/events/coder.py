@@ -136,7 +136,13 @@ def speaker_of(token: Token) -> Token | None:
         if node.head.i == node.i:
             return None
         if node.dep_ in ("ccomp", "xcomp", "advcl", "conj") and node.head.lemma_.lower() in SPEECH_VERBS:
-            return subject_of(node.head)
+            speech = node.head
+            subject = subject_of(speech)
+            if subject is None and speech.dep_ in ("pcomp", "advcl", "xcomp") and speech.head.head.i != speech.i:
+                # "X was quoted as saying he would ...": X said it
+                reporter = speech.head if speech.head.pos_ in ("VERB", "AUX") else speech.head.head
+                subject = next((c for c in reporter.children if c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS), None)
+            return subject
         node = node.head
     return None
 
@@ -166,8 +172,8 @@ def resolve_np(token: Token, ctx: CodingContext) -> ActorRef | None:
         return ActorRef(text=noun_phrase(token).text, actor_id=code,
                         name=ctx.registry.kb.country_names.get(code, code), country=code,
                         sector="GOV")
-    if token.pos_ == "PRON":
-        return None
+    if token.pos_ == "PRON" or token.ent_type_ in NON_ACTOR_ENTITIES:
+        return None  # "signed in May": a date, not Theresa May
     span = noun_phrase(token)
     is_person = any(t.ent_type_ == "PERSON" for t in span) and token.ent_type_ == "PERSON"
     ref = resolve_phrase(span.text, ctx.registry.kb, ctx.registry, ctx.doc.published,
@@ -184,6 +190,7 @@ def resolve_np(token: Token, ctx: CodingContext) -> ActorRef | None:
 
 
 # an unknown name is still someone: the event keeps it, without country or sector
+NON_ACTOR_ENTITIES = {"DATE", "TIME", "PERCENT", "MONEY"}  # ("thousands" protest: a CARDINAL is people)
 NAMED_KINDS = {"PERSON": "person", "ORG": "org", "NORP": "group", "GPE": "place"}
 
 
@@ -496,7 +503,9 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
                                             for p in c.children if p.dep_ == "pobj"]
     for noun_token in nouns:
         # verb-object entries: "evacuate the wounded", "handed over 700 kg of medicine"
-        for word in dict.fromkeys((noun_token.lemma_.lower(), noun_token.lower_)):
+        # (and the noun's compound: "violated the ceasefire agreement" is "violate ceasefire")
+        compounds = [c.lemma_.lower() for c in noun_token.children if c.dep_ == "compound"]
+        for word in dict.fromkeys((noun_token.lemma_.lower(), noun_token.lower_, *compounds)):
             entry = _object_entry(lemma, particle, word)
             if entry is not None:
                 return VERBS[entry], noun_token, entry
@@ -765,6 +774,8 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
             _record_quote(token, sentence_index, ctx)
             continue  # "declined to comment", "denied the charges": a statement, not an act
         event_type, mode = trig
+        if event_type == "PROTEST" and any(c.dep_ == "ccomp" for c in token.children):
+            event_type, mode = "ACCUSE", "disapprove"  # "protested that X had ...": a complaint, not a demo
         negated, future, hypothetical, refusal = modality(token)
         hypothetical = hypothetical or _alleged(token)
         if refusal is not None:

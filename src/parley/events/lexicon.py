@@ -136,7 +136,10 @@ VERBS: dict[str, Trigger] = _expand({
                        "capture airport, capture district, seize stronghold, seize position, "
                        "seize base, seize village, seize city, seize territory, seize outpost, "
                        "raid, rout, repel, overrun, engage, battle, besiege, target, "
-                       "use force, open fire",
+                       "use force, open fire, "
+                       # CAMEO 196: violating a ceasefire is fighting
+                       "violate ceasefire, violate truce, break ceasefire, break truce, "
+                       "breach ceasefire, breach truce",
     ("ASSAULT", "firearms"): "shoot, fire, gun down, shell, snipe",
     ("ASSAULT", "aerial"): "bomb, airstrike, bombard, strafe",
     ("ASSAULT", "explosives"): "blow up, detonate, explode, set off, plant bomb, plant mine, "
