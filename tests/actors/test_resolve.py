@@ -288,3 +288,8 @@ def test_a_title_before_a_comma_is_the_role_when_the_parse_loses_it(code_text):
                     "meeting in Moscow.")
     actors = {a.text: (a.country, a.sector) for e in doc.events for a in e.source}
     assert actors["John Miller"] == ("USA", "GOV")
+
+
+def test_aid_workers_are_ngo_staff_not_labour(kb):
+    assert resolve_phrase("a Dutch aid worker", kb).sector == "NGO"
+    assert resolve_phrase("striking steel workers", kb).sector == "LAB"

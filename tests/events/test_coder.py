@@ -550,3 +550,15 @@ def test_protesting_that_is_a_complaint_not_a_demonstration(code_text):
     assert ev.mode == "disapprove" and _countries(ev.target) == ["SRB"]
     ev = _one(_events(code_text, "Thousands protested in Belgrade on Sunday."), "PROTEST")
     assert ev.source[0].sector == "CVL"  # a crowd's count is people
+
+
+def test_setting_people_free_is_a_release(code_text):
+    ev = _one(_events(code_text, "Serbian forces on Tuesday set free six French aid workers held captive "
+                                 "since Friday."), "RETREAT")
+    assert ev.mode == "release" and _countries(ev.source) == ["SRB"]
+
+
+def test_a_measure_after_by_is_no_agent(code_text):
+    ev = _one(_events(code_text, "President Ali Saleh on Thursday shortened by one hour the nightly curfew "
+                                 "imposed in Yemen after a coup."), "CONCEDE")
+    assert _countries(ev.source) == ["YEM"]

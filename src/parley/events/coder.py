@@ -289,8 +289,8 @@ def find_subject(verb: Token) -> tuple[Token | None, bool]:
                 return child, False  # "Obama is scheduled to attend": Obama attends
             if child.dep_ == "agent":
                 pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-                if pobj is not None:
-                    return pobj, True
+                if pobj is not None and pobj.ent_type_ not in NON_ACTOR_ENTITIES | {"QUANTITY"}:
+                    return pobj, True  # ("shortened by one hour": a measure, not an agent)
         if node.dep_ == "xcomp" and node.head.i != node.i:
             # object control: "urged Putin to attack": Putin would attack, not the urger
             if node.head.lemma_.lower() in OBJECT_CONTROL_VERBS or _asks(node.head):
@@ -475,6 +475,10 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
                          for m in c.children if m.dep_ == "mark" and m.lower_ in ("for", "on")), None)
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
     lemma = verb_lemma(verb)
+    following = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if following is not None and following.lower_ in ("free", "loose") and f"{lemma} {following.lower_}" in VERBS:
+        # "set free six workers": the parser seldom attaches the adjective to the verb
+        return VERBS[f"{lemma} {following.lower_}"], obj, f"{lemma} {following.lower_}"
     for prep in (c for c in verb.children if c.dep_ == "prep"):
         # "remained on alert", "put him under arrest", "held them as human shields": verb,
         # preposition and its object as one entry

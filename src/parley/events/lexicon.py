@@ -53,7 +53,7 @@ VERBS: dict[str, Trigger] = _expand({
                    "supply arms, supply weapons",
     ("RETREAT", "withdraw"): "withdraw, retreat, pull out, pull back, leave, evacuate, "
                              "pull, move out",
-    ("RETREAT", "release"): "release, free, hand over, return, repatriate",
+    ("RETREAT", "release"): "release, free, hand over, return, repatriate, let free, set free, let go",
     # CAMEO 086 "allow international involvement": letting inspectors, aid or people in
     ("RETREAT", "access"): "open border, reopen border, open bridge, reopen bridge, open crossing, "
                            "reopen crossing, open corridor, receive inspector, receive observer, receive monitor, admit inspector, "
