@@ -293,3 +293,20 @@ def test_a_title_before_a_comma_is_the_role_when_the_parse_loses_it(code_text):
 def test_aid_workers_are_ngo_staff_not_labour(kb):
     assert resolve_phrase("a Dutch aid worker", kb).sector == "NGO"
     assert resolve_phrase("striking steel workers", kb).sector == "LAB"
+
+
+def test_an_organisation_whose_sector_changed_is_dated(kb):
+    # the Taliban governed Afghanistan 1996-2001 and again from August 2021
+    assert resolve_phrase("the Taliban", kb, day="1999-01-01").sector == "GOV"
+    assert resolve_phrase("the Taliban", kb, day="2010-01-01").sector == "REB"
+    assert resolve_phrase("the Taliban", kb, day="2024-01-01").sector == "GOV"
+    assert resolve_phrase("the Taliban", kb).sector == "REB"  # no date: its usual sector
+
+
+@pytest.mark.parametrize("text,country,sector", [
+    ("SANDF", "ZAF", "MIL"), ("the FARDC", "COD", "MIL"), ("the Philippine National Police", "PHL", "COP"),
+    ("ISWAP", "NGA", "REB"),
+])
+def test_forces_and_groups_by_acronym(kb, text, country, sector):
+    ref = resolve_phrase(text, kb)
+    assert (ref.country, ref.sector) == (country, sector)

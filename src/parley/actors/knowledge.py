@@ -78,6 +78,8 @@ class KnowledgeBase:
     region_parent: dict[str, str] = field(default_factory=dict)  # SOS -> GEO
     un_system: set[str] = field(default_factory=set)  # IGO codes of UN bodies (WHO, UNHCR)
     stateless_peoples: set[str] = field(default_factory=set)  # "Kurds", "Roma": of no one country
+    # an organisation whose sector changed: the Taliban governed Afghanistan 1996-2001 and from 2021
+    dated_sectors: dict[str, list[Role]] = field(default_factory=dict)
     _sector_re: re.Pattern[str] | None = None
     _country_re: re.Pattern[str] | None = None
     _state_names: dict[str, Actor] | None = None
@@ -86,6 +88,15 @@ class KnowledgeBase:
     def add_alias(self, alias: str, actor: Actor) -> None:
         self.aliases[alias] = actor
         self.lower_aliases[alias.lower()] = actor
+
+    def sector_on(self, actor: Actor, day: str | None) -> str | None:
+        """An organisation's sector on a day: a dated one if it held then, else its usual
+        one (also when the day is unknown)."""
+        if day is not None:
+            for role in self.dated_sectors.get(actor.actor_id, []):
+                if role.valid_on(day):
+                    return role.sector
+        return actor.sector
 
     def lookup(self, text: str) -> Actor | None:
         """Exact (then case-insensitive) match of a whole mention, 'the' stripped."""
@@ -290,6 +301,10 @@ def apply_knowledge(kb: KnowledgeBase, data: dict[str, Any]) -> None:
             actor_id = f"org:{_slug(form.removeprefix('the '))}"
         kb.add_alias(form, Actor(actor_id=actor_id, name=form.removeprefix("the "),
                                  country=country, sector=sector, kind=kind))
+        if info.get("sectors"):
+            kb.dated_sectors[actor_id] = [
+                Role(country=country, sector=r["sector"], valid_from=str(r["from"]) if r.get("from") else None,
+                     valid_to=str(r["to"]) if r.get("to") else None) for r in info["sectors"]]
     for sector, words in (data.get("sectors") or {}).items():
         for word in words:
             kb.sector_words[word.lower()] = sector

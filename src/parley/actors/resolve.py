@@ -218,6 +218,7 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
     exact = kb.lookup(text)
     if exact is not None:
         ref = actor_ref(text, exact)
+        ref.sector = kb.sector_on(exact, day)
         if exact.kind == "igo":
             # "the Security Council" is the UN's executive, "UN peacekeepers" its military
             ref.sector = kb.sector_of(text) or exact.sector
