@@ -310,3 +310,12 @@ def test_an_organisation_whose_sector_changed_is_dated(kb):
 def test_forces_and_groups_by_acronym(kb, text, country, sector):
     ref = resolve_phrase(text, kb)
     assert (ref.country, ref.sector) == (country, sector)
+
+
+@pytest.mark.parametrize("text,country,sector", [
+    ("the European Union", "EU", None), ("the African Union", "AU", None),  # no trade unions
+    ("the Soviet Union", "RUS", "GOV"), ("the European Parliament", "EU", "LEG"),
+])
+def test_a_sector_word_inside_a_states_or_igos_name_is_no_sector(kb, text, country, sector):
+    ref = resolve_phrase(text, kb)
+    assert (ref.country, ref.sector) == (country, sector)

@@ -518,7 +518,7 @@ def test_an_appositive_role_names_an_unknown_person(code_text):
 def test_stopping_or_dispersing_a_protest_is_repression(code_text):
     ev = _one(_events(code_text, "Georgian police prevented a rally organised by students in Batumi."), "COERCE")
     assert _countries(ev.source) == ["GEO"] and ev.mode == "restrict"
-    _one(_events(code_text, "Police dispersed the protesters with tear gas."), "ASSAULT")
+    assert _one(_events(code_text, "Police dispersed the protesters with tear gas."), "ASSAULT").mode == "crowd-control"
 
 
 def test_a_misparsed_subject_of_a_reported_clause(code_text):

@@ -203,6 +203,8 @@ def actor_ref(text: str, actor: Actor) -> ActorRef:
                     sector=actor.sector)
 
 
+# sectors an IGO's body can have: its executive, assembly, troops, court, refugee agency...
+IGO_FUNCTIONS = {"GOV", "LEG", "MIL", "JUD", "REF", "COP", "MED", "SPY", "EDU"}
 UNRESOLVED_PRONOUNS = {"he", "she", "him", "her", "they", "them", "someone", "somebody"}
 
 
@@ -221,7 +223,9 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
         ref.sector = kb.sector_on(exact, day)
         if exact.kind == "igo":
             # "the Security Council" is the UN's executive, "UN peacekeepers" its military
-            ref.sector = kb.sector_of(text) or exact.sector
+            # (but the "Union" of the European Union is no trade union)
+            function = kb.sector_of(text)
+            ref.sector = function if function in IGO_FUNCTIONS else exact.sector
         return ref
     if registry is not None:
         person = registry.find(text) if is_person else None
@@ -234,7 +238,7 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
         named = kb.stateless_org_in(text)
         if named is not None:
             return actor_ref(text, named)
-    sector = kb.sector_of(_without_place_names(text, countries))
+    sector = kb.sector_of(_without_place_names(text, countries, kb))
     if countries:
         code, start, end = countries[0]
         if text[start:end] in kb.demonyms and len(countries) > 1 and \
@@ -345,13 +349,17 @@ def country_of_city_in(text: str, kb: KnowledgeBase | None = None) -> str | None
     return None
 
 
-def _without_place_names(text: str, countries: list[tuple[str, int, int]]) -> str:
-    """The phrase with the names of places blanked: a sector word inside a place's name is
-    no sector ("the West Bank" is no bank; "the Palestinian Authority" keeps its word)."""
+def _without_place_names(text: str, countries: list[tuple[str, int, int]], kb: KnowledgeBase) -> str:
+    """The phrase with the names of places, states and IGOs blanked: a sector word inside
+    such a name is no sector ("the West Bank" is no bank, "the Soviet Union" and "the
+    African Union" no trade union; "the Palestinian Authority" keeps its word)."""
     from parley.places import load_gazetteer
 
     for _code, start, end in countries:
-        if " " in text[start:end] and load_gazetteer().candidates(text[start:end]):
+        name = text[start:end]
+        named = kb.aliases.get(name)
+        state_or_igo = named is not None and named.kind in ("state", "igo") and not name.endswith("Authority")
+        if " " in name and (state_or_igo or load_gazetteer().candidates(name)):
             text = text[:start] + " " * (end - start) + text[end:]
     return text
 

@@ -148,11 +148,12 @@ VERBS: dict[str, Trigger] = _expand({
     ("ASSAULT", "targeted"): "kill, assassinate, murder, execute, slay, behead, lynch, wound, "
                              "injure, massacre, slaughter",
     ("ASSAULT", "abduct"): "abduct, kidnap, hijack, take hostage",
-    ("ASSAULT", "beat"): "beat, torture, assault physically, stab, lash, "
-                         # violent repression of a crowd (CAMEO 175)
-                         "disperse protester, disperse demonstrator, disperse crowd, disperse rally, "
-                         "disperse protest, disperse demonstration, disperse march, break up protest, "
-                         "break up demonstration, break up rally, break up march",
+    ("ASSAULT", "beat"): "beat, torture, assault physically, stab, lash",
+    # dispersing a crowd (CAMEO 175; the NGEC codebook's crowd-control mode: tear gas, water cannon)
+    ("ASSAULT", "crowd-control"): "disperse protester, disperse demonstrator, disperse crowd, disperse rally, "
+                                  "disperse protest, disperse demonstration, disperse march, break up protest, "
+                                  "break up demonstration, break up rally, break up march, fire tear gas, "
+                                  "use tear gas, fire teargas, use water cannon",
     ("ASSAULT", "primitive"): "throw stone, throw rock, hurl stone, stone",
     ("ASSAULT", "destroy"): "destroy, burn, demolish, raze, torch, vandalize, ransack, sabotage, "
                             "set fire, set ablaze, set alight",
