@@ -562,3 +562,9 @@ def test_a_measure_after_by_is_no_agent(code_text):
     ev = _one(_events(code_text, "President Ali Saleh on Thursday shortened by one hour the nightly curfew "
                                  "imposed in Yemen after a coup."), "CONCEDE")
     assert _countries(ev.source) == ["YEM"]
+
+
+def test_the_accused_does_what_they_are_accused_of_when_of_hangs_on_the_verb(code_text):
+    events = _events(code_text, "The paramilitary group accused the army of violating the ceasefire.")
+    ev = _one(events, "ASSAULT")
+    assert ev.source[0].text == "the army" and ev.hypothetical

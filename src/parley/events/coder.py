@@ -303,6 +303,9 @@ def find_subject(verb: Token) -> tuple[Token | None, bool]:
         elif node.dep_ == "pcomp" and node.head.dep_ == "prep" and node.head.head.dep_ in ("dobj", "obj") \
                 and node.head.head.pos_ in ("NOUN", "PROPN"):
             return node.head.head, False  # "accused Armenian forces of firing": the forces fire
+        elif node.dep_ == "pcomp" and node.head.dep_ == "prep" and node.head.lower_ == "of" and \
+                node.head.head.lemma_.lower() in ALLEGING_VERBS and _direct_object(node.head.head) is not None:
+            return _direct_object(node.head.head), False  # "accused the army of violating": the army
         elif node.dep_ == "pcomp" and node.head.dep_ == "prep":
             node = node.head.head  # "resorted to throwing stones": who resorted throws
         elif node.dep_ == "prep" and node.head.pos_ in ("VERB", "AUX"):
@@ -327,6 +330,10 @@ def find_subject(verb: Token) -> tuple[Token | None, bool]:
         else:
             break
     return None, False
+
+
+def _direct_object(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
 
 
 def _controller(clause: Token) -> Token | None:
