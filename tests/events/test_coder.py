@@ -562,3 +562,19 @@ def test_the_accused_does_what_they_are_accused_of_when_of_hangs_on_the_verb(cod
 ])
 def test_who_acts(code_text, text, event_type, countries):
     assert _countries(_one(_events(code_text, text), event_type).source) == countries
+
+
+@pytest.mark.parametrize("text,target", [
+    ("Rebel fighters captured a district centre in northern Afghanistan on Saturday.", "centre"),
+    ("Government troops took control of the town of Rabia after fierce clashes.", "town"),
+    ("Islamist militants took over two oil fields on Tuesday.", "field"),
+    ("The army won back the village of Hazm.", "village"),
+    ("Burmese troops captured part of a rebel stronghold.", "stronghold"),
+])
+def test_taking_ground_by_force_is_fighting(code_text, text, target):
+    ev = _one(_events(code_text, text), "ASSAULT")
+    assert ev.trigger.endswith(target)
+
+
+def test_capturing_a_person_is_an_arrest(code_text):
+    assert _one(_events(code_text, "Police captured the gang leader in Lagos."), "COERCE").mode == "arrest"

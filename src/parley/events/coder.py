@@ -31,6 +31,8 @@ from parley.events.lexicon import (
     RESTRICTION_OBJECTS,
     REVERSAL_VERBS,
     SPEECH_VERBS,
+    TERRITORY_NOUNS,
+    TERRITORY_VERBS,
     VERBS,
     Trigger,
     noun_trigger,
@@ -505,6 +507,9 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
         key = obj.lemma_.lower() if obj.lemma_.lower() in RESTRICTION_OBJECTS else obj.lower_
         if particle_ok and key in RESTRICTION_OBJECTS:
             return RESTRICTION_OBJECTS[key], obj, f"{lemma} {key}"
+    territory = _territory_taken(verb, lemma, particle, obj)
+    if territory is not None:
+        return ("ASSAULT", None), territory, f"{lemma} {territory.lemma_.lower()}"
     modified = participle_event_noun(verb)
     if modified is not None:
         # "the deal struck in Corfu": the event is the noun the verb modifies
@@ -538,6 +543,31 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
     if trig is not None:
         return trig, obj, lemma
     return None, obj, lemma
+
+
+def _territory_taken(verb: Token, lemma: str, particle: Token | None, obj: Token | None) -> Token | None:
+    """The place a verb takes by force: "captured a district centre", "took control of the
+    town", "took over two oil fields", "won back the village"."""
+    if lemma not in TERRITORY_VERBS or obj is None:
+        return None
+    place = obj
+    if lemma == "take":
+        if obj.lemma_.lower() == "control":
+            place = next((p for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
+                          for p in c.children if p.dep_ == "pobj"), None)
+        elif particle is None or particle.lower_ != "over":
+            return None
+    elif lemma == "win" and not any(c.lower_ == "back" for c in verb.children):
+        return None
+    if place is None:
+        return None
+    # and through a part: "captured part of a guerrilla stronghold"
+    for noun in [place] + [p for c in place.children if c.dep_ == "prep" and c.lower_ == "of"
+                           for p in c.children if p.dep_ == "pobj"]:
+        words = {noun.lemma_.lower()} | {c.lemma_.lower() for c in noun.children if c.dep_ == "compound"}
+        if noun.ent_type_ in ("GPE", "LOC", "FAC") or words & TERRITORY_NOUNS:
+            return noun
+    return None
 
 
 def _object_entry(lemma: str, particle: Token | None, word: str) -> str | None:

@@ -129,13 +129,8 @@ VERBS: dict[str, Trigger] = _expand({
                           "close newspaper, shut newspaper, ban newspaper, ban publication, "
                           "block website, shut down newspaper, close station, shut station",
     ("ASSAULT", None): "attack, assault, invade, storm, ambush, clash, fight, strike, hit, slam, "
-                       "lob, hurl, pound, overrun, capture town, seize town, recapture, retake, "
-                       # taking ground by force (CAMEO 19x), not arresting anyone
-                       "capture stronghold, capture position, capture base, capture village, "
-                       "capture city, capture territory, capture outpost, capture hill, "
-                       "capture airport, capture district, seize stronghold, seize position, "
-                       "seize base, seize village, seize city, seize territory, seize outpost, "
-                       "raid, rout, repel, overrun, engage, battle, besiege, target, "
+                       "lob, hurl, pound, overrun, recapture, retake, "
+                       "raid, rout, repel, engage, battle, besiege, target, "
                        "use force, open fire, "
                        # CAMEO 196: violating a ceasefire is fighting
                        "violate ceasefire, violate truce, break ceasefire, break truce, "
@@ -202,6 +197,17 @@ NOUNS: dict[str, Trigger] = _expand({
                        "strikes, airstrikes, massacre, explosion, blast, counter-offensive, "
                        "intervention, hostilities, incursion",
 })
+
+# Taking ground by force is fighting (CAMEO 19x; ACLED's territory battles), not arresting
+# anyone or confiscating property: these verbs with a place as object are ASSAULT.
+TERRITORY_VERBS = {"capture", "seize", "overrun", "recapture", "retake", "regain", "storm", "take", "win"}
+TERRITORY_NOUNS = {
+    "town", "village", "city", "district", "area", "region", "province", "territory", "neighborhood",
+    "neighbourhood", "port", "base", "camp", "airfield", "airport", "position", "post", "outpost",
+    "hill", "stronghold", "oilfield", "field", "bridge", "checkpoint", "centre", "center", "island",
+    "crossing", "valley", "front", "frontline", "garrison", "headquarters", "suburb", "countryside",
+    "enclave", "capital", "compound", "zone", "corridor", "road", "highway", "mountain", "peak",
+}
 
 # Verbs that undo a restriction ("lifted the blockade", "called off the strike"): per the
 # CAMEO-to-PLOVER crosswalk easing administrative limits is CONCEDE (081), easing sanctions
