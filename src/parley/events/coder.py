@@ -550,7 +550,7 @@ def _territory_taken(verb: Token, lemma: str, particle: Token | None, obj: Token
     town", "took over two oil fields", "won back the village"."""
     if lemma not in TERRITORY_VERBS or obj is None:
         return None
-    place = obj
+    place: Token | None = obj
     if lemma == "take":
         if obj.lemma_.lower() == "control":
             place = next((p for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
