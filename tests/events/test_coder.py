@@ -578,3 +578,16 @@ def test_taking_ground_by_force_is_fighting(code_text, text, target):
 
 def test_capturing_a_person_is_an_arrest(code_text):
     assert _one(_events(code_text, "Police captured the gang leader in Lagos."), "COERCE").mode == "arrest"
+
+
+@pytest.mark.parametrize("text", [
+    "A dozen people have been killed in a plane crash in central Colombia.",
+    "Three workers were injured when the roof collapsed.",
+    "Five people were killed in a fire at a market in Lagos.",
+])
+def test_deaths_in_accidents_are_no_attacks(code_text, text):
+    assert not [e for e in _events(code_text, text) if e.event_type == "ASSAULT"]
+
+
+def test_deaths_in_an_ambush_are_an_attack(code_text):
+    _one(_events(code_text, "Two soldiers were killed in an ambush in Kandahar."), "ASSAULT")

@@ -887,6 +887,8 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
         elif passive and not sources and event_type == "ASSAULT":
             # "killed in a car bomb explosion": the bomb stands for an unidentified armed force
             sources = _weapon_of(token, ctx)
+            if not sources and _accident(token):
+                continue  # "killed in a plane crash": no one attacked anyone
         if not sources and not ((passive or event_subject or reported or unknown_attacker) and targets):
             continue  # an event needs someone doing it (or a passive with a known patient)
         _domestic_country(sent, sources, ctx)
@@ -925,6 +927,24 @@ def _state_of_place(verb: Token, ctx: CodingContext) -> list[ActorRef]:
                                  name=ctx.registry.kb.country_names.get(country, country),
                                  country=country, sector="GOV")]
     return []
+
+
+ACCIDENT_NOUNS = {"crash", "accident", "collision", "fire", "blaze", "flood", "flooding", "earthquake",
+                  "quake", "landslide", "mudslide", "storm", "hurricane", "cyclone", "typhoon", "tornado",
+                  "stampede", "collapse", "derailment", "eruption", "avalanche", "disaster", "leak",
+                  "outbreak", "epidemic", "heatwave", "drowning", "tsunami", "wildfire"}
+
+
+def _accident(verb: Token) -> bool:
+    """Whether a passive death or injury comes from an accident or a disaster ("killed in a
+    plane crash", "injured when the roof collapsed", "hurt in the flood")."""
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "by", "during", "after"):
+            if any(p.lemma_.lower() in ACCIDENT_NOUNS for p in child.children if p.dep_ == "pobj"):
+                return True
+        if child.dep_ == "advcl" and child.lemma_.lower() in ("collapse", "crash", "derail", "sink", "capsize"):
+            return True
+    return False
 
 
 def _weapon_of(verb: Token, ctx: CodingContext) -> list[ActorRef]:
