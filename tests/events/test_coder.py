@@ -591,3 +591,9 @@ def test_deaths_in_accidents_are_no_attacks(code_text, text):
 
 def test_deaths_in_an_ambush_are_an_attack(code_text):
     _one(_events(code_text, "Two soldiers were killed in an ambush in Kandahar."), "ASSAULT")
+
+
+def test_claiming_an_attack_is_the_claimants_attack(code_text):
+    ev = _one(_events(code_text, "Al-Shabaab claimed responsibility for the attack on a hotel in Mogadishu."),
+              "ASSAULT")
+    assert _countries(ev.source) == ["SOM"] and ev.source[0].sector == "REB"

@@ -507,6 +507,13 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
         key = obj.lemma_.lower() if obj.lemma_.lower() in RESTRICTION_OBJECTS else obj.lower_
         if particle_ok and key in RESTRICTION_OBJECTS:
             return RESTRICTION_OBJECTS[key], obj, f"{lemma} {key}"
+    if obj is not None and obj.lemma_.lower() in ("responsibility", "credit") and lemma in ("claim", "take"):
+        # "claimed responsibility for the bombing": the claimant's attack
+        deed = next((p for c in obj.children if c.dep_ == "prep" and c.lower_ == "for"
+                     for p in c.children if p.dep_ == "pobj"), None)
+        deed_trigger = noun_phrase_trigger(deed) if deed is not None else None
+        if deed is not None and deed_trigger is not None:
+            return deed_trigger, deed, f"{lemma} responsibility for {deed.lemma_.lower()}"
     territory = _territory_taken(verb, lemma, particle, obj)
     if territory is not None:
         return ("ASSAULT", None), territory, f"{lemma} {territory.lemma_.lower()}"
