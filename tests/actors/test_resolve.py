@@ -319,3 +319,9 @@ def test_forces_and_groups_by_acronym(kb, text, country, sector):
 def test_a_sector_word_inside_a_states_or_igos_name_is_no_sector(kb, text, country, sector):
     ref = resolve_phrase(text, kb)
     assert (ref.country, ref.sector) == (country, sector)
+
+
+def test_a_national_red_crescent_society_is_its_countrys_ngo(kb):
+    assert (resolve_phrase("the Iranian Red Crescent Society", kb).country,
+            resolve_phrase("the Iranian Red Crescent Society", kb).sector) == ("IRN", "NGO")
+    assert resolve_phrase("the Red Cross", kb).country == "ICRC"
