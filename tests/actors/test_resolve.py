@@ -11,17 +11,15 @@ def kb():
     return load_knowledge()
 
 
-@pytest.mark.parametrize("text,country,sector", [
+# phrase -> (country, sector), in themes; one test below runs them all
+STATES_IGOS_AND_REGIONS = [
     ("Georgian troops", "GEO", "MIL"), ("the Kremlin", "RUS", "GOV"), ("Tbilisi", "GEO", "GOV"),
     ("four Saudi men", "SAU", "UNK"), ("an American destroyer", "USA", "MIL"),
     ("NATO", "NATO", "MIL"), ("the Organisation for Security and Cooperation in Europe", "OSCE", None),
     ("South Ossetia", "SOS", "PRE"), ("Abkhazia", "ABK", "PRE"), ("Nagorno-Karabakh", "NKR", "PRE"),
     ("Transdniestria", "PMR", "PRE"), ("Iraqi police", "IRQ", "COP"), ("Colombian rebels", "COL", "REB"),
     ("the Pentagon", "USA", "MIL"), ("Great Britain", "GBR", "GOV"), ("the Russian parliament", "RUS", "LEG"),
-])
-def test_phrases_resolve(kb, text, country, sector):
-    ref = resolve_phrase(text, kb)
-    assert (ref.country, ref.sector) == (country, sector)
+]
 
 
 def test_place_inside_an_organisation_name_is_not_its_country(kb):
@@ -69,18 +67,15 @@ def test_missing_user_file_is_a_clear_error(tmp_path):
         load_knowledge(str(tmp_path / "nope.yaml"))
 
 
-@pytest.mark.parametrize("text,country,sector", [
+CITIES_ORGANISATIONS_AND_SPECIFIC_ROLES = [
     ("Shanghai police", "CHN", "COP"), ("a former White House official", "USA", "ELI"),
     ("Boko Haram gunmen", "NGA", "REB"), ("A Ugandan attorney", "UGA", "JUD"),
     ("Poland's interior minister", "POL", "GOV"), ("the rebel leader", None, "REB"),
     ("unknown gunmen", None, "UAF"), ("Syrian mercenaries", "SYR", "UAF"),
-])
-def test_cities_organisations_and_specific_roles(kb, text, country, sector):
-    ref = resolve_phrase(text, kb)
-    assert (ref.country, ref.sector) == (country, sector)
+]
 
 
-@pytest.mark.parametrize("text,country,sector", [
+PEOPLE_WEAPONS_AND_SPELLINGS = [
     ("Russian aircraft", "RUS", "MIL"),
     ("Afghan guerillas", "AFG", "REB"),
     ("Young Algerians", "DZA", "CVL"),
@@ -92,42 +87,30 @@ def test_cities_organisations_and_specific_roles(kb, text, country, sector):
     ("a Syrian island", "SYR", "UNK"),  # a country's, but no sector known
     ("the Bosnian town of Tuzla", "BIH", "CVL"),
     ("British nationals", "GBR", "CVL"),
-])
-def test_people_weapons_and_spellings(kb, text, country, sector):
-    ref = resolve_phrase(text, kb)
-    assert (ref.country, ref.sector) == (country, sector)
+]
 
 
-@pytest.mark.parametrize("text,country,sector", [
+IGOS_HAVE_THE_SECTOR_OF_WHAT_THEY_DO = [
     # PLOVER has no IGO sector: the code says IGO, the sector says what it does
     ("the UN Security Council", "UN", "GOV"), ("UN peacekeepers", "UN", "MIL"),
     ("the United Nations", "UN", None), ("the UN refugee agency", "UNHCR", "REF"),
     ("the International Criminal Court", "ICC", "JUD"), ("the UN General Assembly", "UN", "LEG"),
-])
-def test_igos_have_the_sector_of_what_they_do(kb, text, country, sector):
-    ref = resolve_phrase(text, kb)
-    assert (ref.country, ref.sector) == (country, sector)
+]
 
 
-@pytest.mark.parametrize("text,country,sector", [
+SECTOR_VOCABULARY = [
     ("the official Bahraini news agency", "BHR", "GOV"),  # state media speak for the state
     ("a Somalia-based armed group", "SOM", "REB"),  # based there: it is that country's
     ("Ousted President Marc Ravalomanana", None, "ELI"),  # PLOVER ELI: ousted officials
     ("a Senate hopeful", None, "PTY"), ("the hostage-takers", None, "CRM"),
     ("Danish web sites", "DNK", "JRN"), ("the Democratic Forces for the Liberation of Rwanda", "RWA", "REB"),
-])
-def test_sector_vocabulary(kb, text, country, sector):
-    ref = resolve_phrase(text, kb)
-    assert (ref.country, ref.sector) == (country, sector)
+]
 
 
-@pytest.mark.parametrize("text,country,sector", [
+PEOPLES_OF_ONE_COUNTRY_STAND_FOR_IT = [
     ("Chechen rebels", "RUS", "REB"), ("Hausa politicians", "NGA", "UNK"),
     ("Kurdish fighters", None, "REB"),  # a people of several countries names none of them
-])
-def test_peoples_of_one_country_stand_for_it(kb, text, country, sector):
-    ref = resolve_phrase(text, kb)
-    assert (ref.country, ref.sector) == (country, sector)
+]
 
 
 def test_a_stateless_people_is_no_towns_name():
@@ -183,14 +166,11 @@ def test_knowledge_files_repeat_no_key():
         yaml.load(resources.files("parley.actors").joinpath(name).read_text("utf-8"), Loader=StrictLoader)
 
 
-@pytest.mark.parametrize("text,country,sector", [
+TOWNS_PROVINCES_AND_MISSPELLED_NATIONALITIES = [
     ("Mariupol", "UKR", "CVL"),  # a town stands for the people in it
     ("Rakhine rebels", "MMR", "REB"),  # a state or province only one country has
     ("Kazahks", "KAZ", "GOV"),  # a nationality with a slip
-])
-def test_towns_provinces_and_misspelled_nationalities(kb, text, country, sector):
-    ref = resolve_phrase(text, kb)
-    assert (ref.country, ref.sector) == (country, sector)
+]
 
 
 def test_a_province_several_countries_share_names_no_country(kb):
@@ -303,25 +283,30 @@ def test_an_organisation_whose_sector_changed_is_dated(kb):
     assert resolve_phrase("the Taliban", kb).sector == "REB"  # no date: its usual sector
 
 
-@pytest.mark.parametrize("text,country,sector", [
+FORCES_AND_GROUPS_BY_ACRONYM = [
     ("SANDF", "ZAF", "MIL"), ("the FARDC", "COD", "MIL"), ("the Philippine National Police", "PHL", "COP"),
     ("ISWAP", "NGA", "REB"),
-])
-def test_forces_and_groups_by_acronym(kb, text, country, sector):
-    ref = resolve_phrase(text, kb)
-    assert (ref.country, ref.sector) == (country, sector)
+]
 
 
-@pytest.mark.parametrize("text,country,sector", [
+A_SECTOR_WORD_INSIDE_A_STATES_OR_IGOS_NAME_IS_NO_SECTOR = [
     ("the European Union", "EU", None), ("the African Union", "AU", None),  # no trade unions
     ("the Soviet Union", "RUS", "GOV"), ("the European Parliament", "EU", "LEG"),
-])
-def test_a_sector_word_inside_a_states_or_igos_name_is_no_sector(kb, text, country, sector):
-    ref = resolve_phrase(text, kb)
-    assert (ref.country, ref.sector) == (country, sector)
+]
 
 
 def test_a_national_red_crescent_society_is_its_countrys_ngo(kb):
     assert (resolve_phrase("the Iranian Red Crescent Society", kb).country,
             resolve_phrase("the Iranian Red Crescent Society", kb).sector) == ("IRN", "NGO")
     assert resolve_phrase("the Red Cross", kb).country == "ICRC"
+
+
+@pytest.mark.parametrize("text,country,sector", [
+    *STATES_IGOS_AND_REGIONS, *CITIES_ORGANISATIONS_AND_SPECIFIC_ROLES, *PEOPLE_WEAPONS_AND_SPELLINGS,
+    *IGOS_HAVE_THE_SECTOR_OF_WHAT_THEY_DO, *SECTOR_VOCABULARY, *PEOPLES_OF_ONE_COUNTRY_STAND_FOR_IT,
+    *TOWNS_PROVINCES_AND_MISSPELLED_NATIONALITIES, *FORCES_AND_GROUPS_BY_ACRONYM,
+    *A_SECTOR_WORD_INSIDE_A_STATES_OR_IGOS_NAME_IS_NO_SECTOR,
+])
+def test_phrases_resolve(kb, text, country, sector):
+    ref = resolve_phrase(text, kb)
+    assert (ref.country, ref.sector) == (country, sector)
