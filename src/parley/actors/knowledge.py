@@ -84,10 +84,20 @@ class KnowledgeBase:
     _country_re: re.Pattern[str] | None = None
     _state_names: dict[str, Actor] | None = None
     _stateless_re: re.Pattern[str] | None = None
+    _codes: dict[str, set[str]] | None = None
 
     def add_alias(self, alias: str, actor: Actor) -> None:
         self.aliases[alias] = actor
         self.lower_aliases[alias.lower()] = actor
+
+    def codes_of(self, kind: str) -> set[str]:
+        """The codes of the actors of one kind: "igo" (UN, NATO, ARL), "region" (SOS, ABK)."""
+        if self._codes is None:
+            self._codes = {}
+            for actor in self.aliases.values():
+                if actor.country:
+                    self._codes.setdefault(actor.kind, set()).add(actor.country)
+        return self._codes.get(kind, set())
 
     def sector_on(self, actor: Actor, day: str | None) -> str | None:
         """An organisation's sector on a day: a dated one if it held then, else its usual
@@ -310,7 +320,7 @@ def apply_knowledge(kb: KnowledgeBase, data: dict[str, Any]) -> None:
             kb.sector_words[word.lower()] = sector
     # compiled patterns and name tables are rebuilt from the new entries on first use
     kb._sector_re = kb._country_re = kb._stateless_re = None
-    kb._state_names = None
+    kb._state_names = kb._codes = None
     for entry in data.get("people") or []:
         add_person(kb, entry)
     for entry in data.get("actors") or []:

@@ -198,6 +198,12 @@ def _titled(ref: ActorRef, text: str, person: Person, kb: KnowledgeBase) -> Acto
     return ref
 
 
+def state_ref(text: str, country: str, kb: KnowledgeBase) -> ActorRef:
+    """A country's state as the actor a phrase stands for ("his country", "arrested in Iran")."""
+    return ActorRef(text=text, actor_id=country, name=kb.country_names.get(country, country),
+                    country=country, sector="GOV")
+
+
 def actor_ref(text: str, actor: Actor) -> ActorRef:
     return ActorRef(text=text, actor_id=actor.actor_id, name=actor.name, country=actor.country,
                     sector=actor.sector)
@@ -243,20 +249,20 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
         code, start, end = countries[0]
         if text[start:end] in kb.demonyms and len(countries) > 1 and \
                 re.match(r"\s+(?:of|in|from)\s+(?:the\s+)?(?:[a-z]+\s+)?$", text[end:countries[1][1]]) and \
-                countries[1][0] not in igo_codes(kb):
+                countries[1][0] not in kb.codes_of("igo"):
             # "the Albanians of southern Serbia": people are coded where they live
             code, start, end = countries[1]
         named = kb.lookup(text[start:end])
         if sector == "UAF" and named is not None and named.sector:
             sector = named.sector  # "Boko Haram gunmen" are the group's, not unidentified
-        igo = code in igo_codes(kb)
+        igo = code in kb.codes_of("igo")
         if sector is None and igo:
             sector = named.sector if named is not None else None  # what the IGO does, if one thing
-        elif sector is None and code not in _region_codes(kb) and _people_of(text, start, end, kb):
+        elif sector is None and code not in kb.codes_of("region") and _people_of(text, start, end, kb):
             sector = "CVL"  # "Nigerians", "thousands of Iraqi Kurds": people, not the state
         elif sector is None and _only_the_name(text, start, end):
             # "Russia", "Moscow", "the Russian government": the state (or breakaway region) itself
-            sector = "PRE" if code in _region_codes(kb) else "GOV"
+            sector = "PRE" if code in kb.codes_of("region") else "GOV"
         elif sector is None:
             sector = "UNK"  # a country's actor of no sector we know ("a Syrian island")
         if igo:
@@ -266,7 +272,7 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
         return ActorRef(text=text, actor_id=actor_id, name=kb.country_names.get(code, code),
                         country=code, sector=sector)
     if sector is not None and not is_person:
-        city_country = country_of_city_in(text)
+        city_country = country_of_city_in(text, kb)
         if city_country is not None:
             # "Shanghai authorities", "Kano State government": a big city names its country
             return ActorRef(text=text, actor_id=f"{city_country}:{sector}",
@@ -411,32 +417,12 @@ def _person_inside(text: str, registry: ActorRegistry) -> Person | None:
     return None
 
 
-_code_cache: dict[int, tuple[set[str], set[str]]] = {}
-
-
-def _codes(kb: KnowledgeBase) -> tuple[set[str], set[str]]:
-    key = id(kb)
-    if key not in _code_cache:
-        igos = {a.country for a in kb.aliases.values() if a.kind == "igo" and a.country}
-        regions = {a.country for a in kb.aliases.values() if a.kind == "region" and a.country}
-        _code_cache[key] = (igos, regions)
-    return _code_cache[key]
-
-
-def igo_codes(kb: KnowledgeBase) -> set[str]:
-    return _codes(kb)[0]
-
-
 def is_igo_code(code: str | None, kb: KnowledgeBase) -> bool:
     """Whether an actor's country code names an international organisation: any code
     that is not an ISO3 country ("UN", "NATO"), and the IGOs of three letters ("ARL")."""
     if not code:
         return False
-    return len(code) != 3 or code in igo_codes(kb)
-
-
-def _region_codes(kb: KnowledgeBase) -> set[str]:
-    return _codes(kb)[1]
+    return len(code) != 3 or code in kb.codes_of("igo")
 
 
 def annotate_mentions(parsed: Doc, doc: Document, registry: ActorRegistry) -> None:

@@ -21,6 +21,7 @@ from parley.actors.resolve import (
     is_igo_code,
     place_in_country,
     resolve_phrase,
+    state_ref,
 )
 from parley.events.classifier import MODEL_NAME, EventClassifier
 from parley.events.lexicon import (
@@ -170,10 +171,8 @@ def resolve_np(token: Token, ctx: CodingContext) -> ActorRef | None:
     possessor = next((c for c in token.children if c.dep_ == "poss"), None)
     if (possessor is not None and possessor.lower_ in ("his", "her") and ctx.last_person
             and ctx.last_person.country and token.lemma_ in ("country", "government", "nation")):
-        code = ctx.last_person.country  # "his country" is the speaker's state
-        return ActorRef(text=noun_phrase(token).text, actor_id=code,
-                        name=ctx.registry.kb.country_names.get(code, code), country=code,
-                        sector="GOV")
+        # "his country" is the speaker's state
+        return state_ref(noun_phrase(token).text, ctx.last_person.country, ctx.registry.kb)
     if token.pos_ == "PRON" or token.ent_type_ in NON_ACTOR_ENTITIES:
         return None  # "signed in May": a date, not Theresa May
     span = noun_phrase(token)
@@ -231,10 +230,9 @@ def _located_in(token: Token, ctx: CodingContext) -> ActorRef | None:
                 # a place (a state, a town and its people), or where someone comes from
                 if ref.country and (ref.sector in ("GOV", "PRE", "CVL", "UNK", None) or holder.lower_ == "from"):
                     return ref
-                country = country_of_city_in(text) if holder.lower_ == "in" else None
+                country = country_of_city_in(text, ctx.registry.kb) if holder.lower_ == "in" else None
                 if country is not None:  # "based in Christian east Beirut"
-                    return ActorRef(text=text, actor_id=country, name=ctx.registry.kb.country_names.get(country, country),
-                                    country=country, sector="GOV")
+                    return state_ref(text, country, ctx.registry.kb)
     return None
 
 
@@ -482,7 +480,7 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
         # "called for Burma to institute reforms": the preposition marks the clause
         particle = next((m for c in verb.children if c.dep_ in ("advcl", "ccomp")
                          for m in c.children if m.dep_ == "mark" and m.lower_ in ("for", "on")), None)
-    obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+    obj = _direct_object(verb)
     lemma = verb_lemma(verb)
     following = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
     if following is not None and following.lower_ in ("free", "loose") and f"{lemma} {following.lower_}" in VERBS:
@@ -925,14 +923,10 @@ def _state_of_place(verb: Token, ctx: CodingContext) -> list[ActorRef]:
         if prep.dep_ != "prep" or prep.lower_ != "in":
             continue
         for pobj in (c for c in prep.children if c.dep_ == "pobj" and c.ent_type_ in ("GPE", "LOC")):
-            place = resolve_phrase(noun_phrase(pobj).text, ctx.registry.kb)
-            country = place.country
-            if country is None:
-                country = country_of_city_in(noun_phrase(pobj).text)
+            text = noun_phrase(pobj).text
+            country = resolve_phrase(text, ctx.registry.kb).country or country_of_city_in(text, ctx.registry.kb)
             if country and not is_igo_code(country, ctx.registry.kb):
-                return [ActorRef(text=noun_phrase(pobj).text, actor_id=country,
-                                 name=ctx.registry.kb.country_names.get(country, country),
-                                 country=country, sector="GOV")]
+                return [state_ref(text, country, ctx.registry.kb)]
     return []
 
 
@@ -1005,7 +999,7 @@ def _domestic_country(sent: Span, sources: list[ActorRef], ctx: CodingContext) -
         codes = [code for code, _s, _e in kb.countries_in(ent.text)]
         if not codes and (ent.label_ != "NORP" or located):
             # (a "nationality" after "near the town of" is a town the tagger mistook)
-            city = country_of_city_in(ent.text)
+            city = country_of_city_in(ent.text, kb)
             codes = [city] if city else []
         named = kb.lookup(ent.text)
         if not codes or (named is not None and named.kind == "igo"):
@@ -1162,7 +1156,7 @@ def _main_clause_actors(sent: Span, ctx: CodingContext) -> tuple[Token, list[Act
     sources = actors_of(subject, ctx)
     if not sources:
         return None
-    obj = next((c for c in root.children if c.dep_ in ("dobj", "obj")), None)
+    obj = _direct_object(root)
     return root, sources, find_targets(root, obj, ctx, {s.actor_id for s in sources})
 
 
