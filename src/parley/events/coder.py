@@ -332,6 +332,13 @@ def find_subject(verb: Token) -> tuple[Token | None, bool]:
     return None, False
 
 
+def prep_objects(token: Token, *preps: str) -> list[Token]:
+    """The objects of a token's prepositions ("control of the town" -> town), of the
+    prepositions named, or of any when none is."""
+    return [p for c in token.children if c.dep_ == "prep" and (not preps or c.lower_ in preps)
+            for p in c.children if p.dep_ == "pobj"]
+
+
 def _direct_object(verb: Token) -> Token | None:
     return next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
 
@@ -340,8 +347,7 @@ def _controller(clause: Token) -> Token | None:
     """Who is to do what a controlling verb's clause says: its object, or the one called
     on ("called on both parties to allow access")."""
     head = clause.head
-    asked = [p for c in head.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")
-             for p in c.children if p.dep_ == "pobj"]
+    asked = prep_objects(head, "on", "upon")
     return next((c for c in [*head.children, *asked] if c.dep_ in ("dobj", "obj", "pobj")
                  and c.i < clause.i and c.pos_ in ("PROPN", "NOUN", "PRON")
                  and noun_phrase_trigger(c) is None), None)
@@ -507,8 +513,7 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
             return RESTRICTION_OBJECTS[key], obj, f"{lemma} {key}"
     if obj is not None and obj.lemma_.lower() in ("responsibility", "credit") and lemma in ("claim", "take"):
         # "claimed responsibility for the bombing": the claimant's attack
-        deed = next((p for c in obj.children if c.dep_ == "prep" and c.lower_ == "for"
-                     for p in c.children if p.dep_ == "pobj"), None)
+        deed = next(iter(prep_objects(obj, "for")), None)
         deed_trigger = noun_phrase_trigger(deed) if deed is not None else None
         if deed is not None and deed_trigger is not None:
             return deed_trigger, deed, f"{lemma} responsibility for {deed.lemma_.lower()}"
@@ -520,8 +525,7 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
         # "the deal struck in Corfu": the event is the noun the verb modifies
         return noun_phrase_trigger(modified), None, f"{lemma} {modified.lemma_.lower()}"
     # the object, and through a measure word: "gave 5 million dollars of aid"
-    nouns = [] if obj is None else [obj] + [p for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
-                                            for p in c.children if p.dep_ == "pobj"]
+    nouns = [] if obj is None else [obj, *prep_objects(obj, "of")]
     for noun_token in nouns:
         # verb-object entries: "evacuate the wounded", "handed over 700 kg of medicine"
         # (and the noun's compound: "violated the ceasefire agreement" is "violate ceasefire")
@@ -558,8 +562,7 @@ def _territory_taken(verb: Token, lemma: str, particle: Token | None, obj: Token
     place: Token | None = obj
     if lemma == "take":
         if obj.lemma_.lower() == "control":
-            place = next((p for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
-                          for p in c.children if p.dep_ == "pobj"), None)
+            place = next(iter(prep_objects(obj, "of")), None)
         elif particle is None or particle.lower_ != "over":
             return None
     elif lemma == "win" and not any(c.lower_ == "back" for c in verb.children):
@@ -567,8 +570,7 @@ def _territory_taken(verb: Token, lemma: str, particle: Token | None, obj: Token
     if place is None:
         return None
     # and through a part: "captured part of a guerrilla stronghold"
-    for noun in [place] + [p for c in place.children if c.dep_ == "prep" and c.lower_ == "of"
-                           for p in c.children if p.dep_ == "pobj"]:
+    for noun in [place, *prep_objects(place, "of")]:
         words = {noun.lemma_.lower()} | {c.lemma_.lower() for c in noun.children if c.dep_ == "compound"}
         if noun.ent_type_ in ("GPE", "LOC", "FAC") or words & TERRITORY_NOUNS:
             return noun
@@ -657,8 +659,7 @@ def _giver(verb: Token, obj: Token | None, ctx: CodingContext) -> list[ActorRef]
     if verb.lemma_.lower() not in ("receive", "get", "obtain", "accept") or obj is None or \
             obj.lemma_.lower() not in RECEIVED_GOODS:
         return None
-    source = next((p for c in verb.children if c.dep_ == "prep" and c.lower_ == "from"
-                   for p in c.children if p.dep_ == "pobj"), None)
+    source = next(iter(prep_objects(verb, "from")), None)
     givers = actors_of(source, ctx)
     return givers or None
 
@@ -853,8 +854,7 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
             # the actors are its modifiers
             # (and "the deployment of NATO troops": who is deployed does it)
             holders = [c for c in subject.children if c.dep_ in ("amod", "compound", "poss", "nmod")] + \
-                [p for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"
-                 for p in c.children if p.dep_ == "pobj"]
+                prep_objects(subject, "of")
             sources = [r for c in holders for r in [resolve_np(c, ctx)] if r is not None and (r.country or r.sector)]
             if not sources and event_type == "ASSAULT":
                 # no one named: the bomb stands for an unidentified armed force (UAF)
@@ -918,7 +918,7 @@ def _state_of_place(verb: Token, ctx: CodingContext) -> list[ActorRef]:
     """The state of the country a passive act happened in ("was arrested in Lebanon",
     "was put under investigation in Italy"): its authorities did it."""
     # "in Lebanon" on the verb, or on its phrase ("put under investigation in Italy")
-    holders = [verb] + [p for c in verb.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"]
+    holders = [verb, *prep_objects(verb)]
     for prep in (c for h in holders for c in h.children):
         if prep.dep_ != "prep" or prep.lower_ != "in":
             continue
@@ -939,23 +939,19 @@ ACCIDENT_NOUNS = {"crash", "accident", "collision", "fire", "blaze", "flood", "f
 def _accident(verb: Token) -> bool:
     """Whether a passive death or injury comes from an accident or a disaster ("killed in a
     plane crash", "injured when the roof collapsed", "hurt in the flood")."""
-    for child in verb.children:
-        if child.dep_ == "prep" and child.lower_ in ("in", "by", "during", "after"):
-            if any(p.lemma_.lower() in ACCIDENT_NOUNS for p in child.children if p.dep_ == "pobj"):
-                return True
-        if child.dep_ == "advcl" and child.lemma_.lower() in ("collapse", "crash", "derail", "sink", "capsize"):
-            return True
-    return False
+    if any(p.lemma_.lower() in ACCIDENT_NOUNS for p in prep_objects(verb, "in", "by", "during", "after")):
+        return True
+    return any(c.dep_ == "advcl" and c.lemma_.lower() in ("collapse", "crash", "derail", "sink", "capsize")
+               for c in verb.children)
 
 
 def _weapon_of(verb: Token, ctx: CodingContext) -> list[ActorRef]:
     """The unidentified armed force behind a passive attack, named by its weapon ("was
     killed in a car bomb explosion", "were wounded by a roadside bomb")."""
-    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "by")):
-        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
-            ref = resolve_phrase(noun_phrase(pobj).text, ctx.registry.kb)
-            if ref.sector == "UAF":
-                return [ref]
+    for pobj in prep_objects(verb, "in", "by"):
+        ref = resolve_phrase(noun_phrase(pobj).text, ctx.registry.kb)
+        if ref.sector == "UAF":
+            return [ref]
     return []
 
 
