@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 
 from parley.actors.knowledge import ORG_HEAD_WORDS, KnowledgeBase, Person, Role, _slug, load_knowledge
 from parley.model import Actor, ActorRef, Document, Mention
+from parley.time import MONTHS, WEEKDAYS
 
 TITLE_WORDS = re.compile(
     r"^(?:(?:mr|mrs|ms|dr|sir|gen|col|lt|maj|capt|adm|sen|rep|gov|pres|prof)\.?|president|"
@@ -27,9 +28,7 @@ TITLE_WORDS = re.compile(
     r"chairman|chairwoman|chairperson|speaker|judge|justice|prosecutor|attorney|director|"
     r"coordinator|commissioner|rapporteur|opposition|leader|party|rebel|militia|army|"
     r"under|of|state|for|the|and)$", re.I)
-CALENDAR_WORDS = {"January", "February", "March", "April", "May", "June", "July", "August",
-                  "September", "October", "November", "December", "Monday", "Tuesday",
-                  "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+CALENDAR_WORDS = {word.title() for word in MONTHS + WEEKDAYS}  # "May", "Friday"
 ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 
 
