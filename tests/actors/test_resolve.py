@@ -146,6 +146,26 @@ def test_world_leaders_by_name_and_date(kb):
     assert (annan.country, annan.sector) == ("UN", "GOV")  # an IGO's executive
 
 
+@pytest.mark.parametrize(("phrase", "day", "country", "sector"), [
+    ("Gen. Mark Milley", "2021-06-01", "USA", "MIL"),  # a chief of the armed forces
+    ("Mossad chief David Barnea", "2023-01-01", "ISR", "SPY"),  # an intelligence head
+    ("Hulusi Akar", "2017-01-01", "TUR", "MIL"),  # chief of staff, then (2018) minister
+    ("Hulusi Akar", "2020-01-01", "TUR", "GOV"),
+    ("Rajnath Singh", "2021-01-01", "IND", "GOV"),
+])
+def test_defence_and_security_chiefs_by_name_and_date(kb, phrase, day, country, sector):
+    ref = resolve_phrase(phrase, kb, ActorRegistry(kb), day, is_person=True)
+    assert (ref.country, ref.sector) == (country, sector)
+
+
+@pytest.mark.parametrize(("phrase", "sector"), [
+    ("Lt. Gen. John Okello", "MIL"), ("Maj. Gen. Ali Hassan", "MIL"), ("Col. Anna Berg", "MIL"),
+    ("Sen. Maria Lopez", "LEG"),
+])
+def test_abbreviated_ranks_and_titles_give_the_sector(kb, phrase, sector):
+    assert resolve_phrase(phrase, kb, is_person=True).sector == sector
+
+
 def test_knowledge_files_repeat_no_key():
     # PyYAML keeps the last of two equal keys without a word: catch it here
     from importlib import resources

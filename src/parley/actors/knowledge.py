@@ -124,7 +124,7 @@ class KnowledgeBase:
         if self._sector_re is None:
             words = sorted(self.sector_words, key=len, reverse=True)
             self._sector_re = re.compile(
-                r"\b(" + "|".join(re.escape(w) for w in words) + r")(?:s|es)?\b", re.I)
+                r"\b(" + "|".join(re.escape(w) for w in words) + r")(?:s|es)?(?!\w)", re.I)
         return self._sector_re
 
     def country_regex(self) -> re.Pattern[str]:

@@ -62,7 +62,9 @@ class ActorRegistry:
                 if not alias_parts:
                     continue
                 surname_score = fuzz.ratio(parts[-1], alias_parts[-1])
-                if surname_score < 85:
+                # a lone surname has no first name to confirm it: closer spellings only
+                # ("Karassin" is Karasin, "Williams" is not Williamson)
+                if surname_score < (90 if len(parts) == 1 else 85):
                     continue
                 # a first name must match too: the alias's, or the person's when the alias
                 # is a bare surname ("Dragan Milovanovic" is not Zoran Milanovic)
