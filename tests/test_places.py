@@ -119,3 +119,24 @@ def test_a_place_qualified_by_its_state_or_country():
 def test_provinces_as_the_press_abbreviates_them():
     bc = disambiguate("B.C.", {"CAN": 1})
     assert bc.name == "British Columbia" and bc.feature == "region"
+
+
+def test_a_name_the_gazetteer_lacks_falls_back_to_the_place_it_is_named_after():
+    from parley.places import inner_place_name, resolve_names
+
+    assert inner_place_name("Nebraska State University") == "Nebraska"
+    assert inner_place_name("Leeds United Football Club") == "Leeds"
+    assert inner_place_name("Southern Ohio") == "Ohio"
+    assert inner_place_name("Western Canada") == "Canada"
+    places = resolve_names(["Nebraska State University", "Leeds Trade Fair"], {})
+    assert places["Nebraska State University"].feature == "region"
+    assert places["Leeds Trade Fair"].country == "GBR"
+
+
+def test_no_fallback_to_a_town_inside_another_places_name():
+    from parley.places import inner_place_name
+
+    assert inner_place_name("Ohio River") is None  # a river, not the state
+    assert inner_place_name("Columbus Township") is None
+    assert inner_place_name("French Quarter") is None  # a nationality is not its country
+    assert inner_place_name("Glenwood Lagoon Trail") is None  # small towns are too often other things

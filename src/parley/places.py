@@ -369,16 +369,75 @@ def _best_candidate(name: str, context: dict[str, int], near: list[Anchor] | Non
     return max(cands, key=score)
 
 
+INNER_PLACE_MIN_POPULATION = 100_000
+# words after a place's name that make another place of it ("Sacramento River", "Hamilton
+# Township", "Squirrel Hill"): no fallback to the town through them
+SUBPLACE_WORDS = {
+    "river", "valley", "lake", "lakes", "park", "hill", "hills", "island", "islands", "mountain",
+    "mountains", "mount", "point", "peninsula", "bay", "creek", "grove", "station", "colony",
+    "square", "street", "road", "avenue", "beach", "township", "twp.", "twp", "heights", "falls",
+    "springs", "forest", "canyon", "harbor", "harbour", "sound", "coast", "gulf", "sea", "ocean",
+    "desert", "basin", "delta", "strait", "channel", "cape", "head", "mill", "village", "town",
+    "junction", "crossing", "bridge", "dam", "reservoir", "estate", "gardens", "plains", "ridge",
+}
+# words before a place's name that keep it that place, roughly ("South Florida", "Nazi Germany")
+PLACE_QUALIFIERS = {"north", "south", "east", "west", "northern", "southern", "eastern",
+                    "western", "central", "greater", "upper", "lower", "downtown", "rural",
+                    "coastal", "nazi", "soviet", "northeast", "northwest", "southeast", "southwest"}
+
+
+def inner_place_name(name: str) -> str | None:
+    """The place a longer name is named after, for a mention the gazetteer does not know:
+    a place opening an organisation's or event's name ("Colorado State University",
+    "Liverpool FC", "Dubai World Cup"), or a place after a direction ("South Florida",
+    "Western US"). Only a well-known place, by its own name (a country's by any of its
+    names, but not its nationality: the "French Quarter" is not in France): towns inside
+    names are too often other things ("Santa Clara Valley", "Cornell University"), and a
+    town inside another place's name is another place ("Sacramento River")."""
+    from parley.actors.knowledge import load_knowledge
+
+    gazetteer = load_gazetteer()
+    demonyms = load_knowledge().demonyms
+    words = name.strip().split()
+
+    def well_known(part: list[str]) -> bool:
+        text = " ".join(part)
+        if text in demonyms:
+            return False
+        key = name_key(text)
+        return any(c.place.feature in ("country", "continent")
+                   or (name_key(c.place.name) == key
+                       and (c.place.feature == "region" or c.population >= INNER_PLACE_MIN_POPULATION))
+                   for c in gazetteer.candidates(text))
+
+    for size in range(len(words) - 1, 0, -1):
+        head, rest = words[:size], words[size:]
+        if head[-1].lower() not in PLACE_QUALIFIERS and rest[0][:1].isupper() \
+                and rest[0].lower() not in SUBPLACE_WORDS and well_known(head):
+            return " ".join(head)
+        qualifiers, tail = words[:len(words) - size], words[len(words) - size:]
+        if all(w.lower() in PLACE_QUALIFIERS for w in qualifiers) and well_known(tail):
+            return " ".join(tail)
+    return None
+
+
 def resolve_names(names: list[str], context: dict[str, int]) -> dict[str, Place | None]:
     """Each of a document's place names resolved together: a first reading of every
     name, then a second in which each name's namesakes near the others' first readings
-    win ("Dublin" beside Columbus, Ohio is Dublin, Ohio)."""
+    win ("Dublin" beside Columbus, Ohio is Dublin, Ohio). A name the gazetteer does not
+    know falls back to the place it is named after (inner_place_name), read last so that
+    it moves no other name."""
     anchors = anchor_points(names)
     first = {name: _best_candidate(name, context, anchors) for name in set(names)}
     readings = [Anchor(c.place.lat, c.place.lon or 0.0, c.admin1, name_key(name.strip()))
                 for name, c in first.items()
                 if c is not None and c.place.lat is not None and c.place.feature in ("city", "district")]
-    return {name: disambiguate(name, context, anchors + readings) for name in set(names)}
+    resolved = {name: disambiguate(name, context, anchors + readings) for name in set(names)}
+    for name, place in resolved.items():
+        inner = inner_place_name(name) if place is None and " " in name.strip() else None
+        if inner is not None:
+            resolved[name] = disambiguate(inner, context, anchors + readings)
+    return resolved
 
 
 def locate_events(doc: Document, place_ents: list[tuple[str, int, int, str]]) -> None:
