@@ -13,7 +13,7 @@ from typing import Any
 
 from parley.evaluation.metrics import DataSet, Figure, prf, read_jsonl, run_plan
 from parley.nlp import load_nlp
-from parley.places import context_from_names, haversine_km, resolve_names
+from parley.places import context_from_names, haversine_km, load_gazetteer, resolve_names
 
 CORPORA = {"lgl": "geo/lgl.jsonl", "geowebnews": "geo/geowebnews.jsonl"}
 KM = 161.0
@@ -23,10 +23,16 @@ def _gold(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return [t for t in doc["toponyms"] if t.get("lat") is not None and t.get("non_locational") != "Yes"]
 
 
+def gazetteer_ids() -> set[str]:
+    """The GeoNames ids of every entry in Parley's offline gazetteer."""
+    return {str(c.place.geonames_id) for cands in load_gazetteer().by_name.values() for c in cands}
+
+
 def score_corpus(path: Path, name: str) -> list[Figure]:
     docs = read_jsonl(path)
     nlp = load_nlp()
-    close = total = id_hits = id_total = 0
+    close = total = id_hits = id_total = covered = covered_hits = 0
+    known_ids = gazetteer_ids()
     tp = n_sys = n_gold = 0
     for doc, parsed in zip(docs, nlp.pipe((d["text"] for d in docs), batch_size=8), strict=True):
         gold = _gold(doc)
@@ -41,7 +47,11 @@ def score_corpus(path: Path, name: str) -> list[Figure]:
                 close += haversine_km(place.lat, place.lon or 0.0, top["lat"], top["lon"]) <= KM
             if top.get("geonameid"):
                 id_total += 1
-                id_hits += place is not None and str(place.geonames_id) == str(top["geonameid"])
+                hit = place is not None and str(place.geonames_id) == str(top["geonameid"])
+                id_hits += hit
+                if str(top["geonameid"]) in known_ids:
+                    covered += 1
+                    covered_hits += hit
         # end to end: our own mentions
         own = [e.text for e in ents]
         resolved_e2e = resolve_names(own, context_from_names(own))
@@ -62,6 +72,8 @@ def score_corpus(path: Path, name: str) -> list[Figure]:
     precision, recall, f1 = prf(tp, n_sys - tp, n_gold - tp)
     return [Figure(f"{name}_accuracy_161km_given_mentions", close / total if total else 0.0),
             Figure(f"{name}_geonameid_exact_given_mentions", id_hits / id_total if id_total else 0.0),
+            Figure(f"{name}_gold_entry_in_gazetteer", covered / id_total if id_total else 0.0),
+            Figure(f"{name}_geonameid_exact_where_gazetteer_has_it", covered_hits / covered if covered else 0.0),
             Figure(f"{name}_e2e_precision_161km", precision), Figure(f"{name}_e2e_recall_161km", recall),
             Figure(f"{name}_e2e_f1_161km", f1)]
 
