@@ -140,3 +140,11 @@ def test_no_fallback_to_a_town_inside_another_places_name():
     assert inner_place_name("Columbus Township") is None
     assert inner_place_name("French Quarter") is None  # a nationality is not its country
     assert inner_place_name("Glenwood Lagoon Trail") is None  # small towns are too often other things
+
+
+def test_a_town_by_its_own_name_beats_a_bigger_one_by_a_loose_other_name():
+    # GeoNames lists "Poti" among Teresina's other names; Poti is Georgia's Black Sea port
+    assert disambiguate("Poti", {}).country == "GEO"
+    assert disambiguate("Fredericia", {}).country == "DNK"
+    # an other name that shares a word with the town's own still finds it
+    assert disambiguate("St. Petersburg", {"RUS": 2}).country == "RUS"

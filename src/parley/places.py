@@ -96,6 +96,10 @@ NEAR_KM, NEAR_BONUS = 150.0, 2.0  # a namesake near the document's unambiguous t
 # a place's own name outweighs another place's alternate name ("Hamilton" is the city,
 # though Hamilton County is also called so): worth twice the population
 MAIN_NAME_BONUS = 0.3
+# GeoNames lists loose other names for towns ("Venice" for Dayton, "Portland" for Sandusky):
+# a town found by a name that shares no word with its own is the weaker reading (a tenth
+# of its population), unlike "Delhi" for New Delhi or "St. Petersburg" for Saint Petersburg
+LOOSE_ALTERNATE_PENALTY = 1.5
 DOMINANT_RATIO = 20
 MAX_COUNTY_NAMESAKES = 12  # beyond that, some namesake is near any town by chance
 ALTERNATE_NAMES_MIN_POPULATION = 5000
@@ -352,6 +356,7 @@ def _best_candidate(name: str, context: dict[str, int], near: list[Anchor] | Non
         return None
     key = name_key(name.strip())
     near = [a for a in near or [] if a.name != key]
+    words = _long_words(key)
 
     # the document's other places count as a share of its votes, so a long local story
     # cannot outvote a world city or a country by sheer length
@@ -362,7 +367,13 @@ def _best_candidate(name: str, context: dict[str, int], near: list[Anchor] | Non
         country_share = context.get(c.place.country or "", 0) / country_total
         state_share = context.get(c.admin1, 0) / state_total if c.admin1 else 0.0
         proximity = NEAR_BONUS if near and len(cands) > 1 and _is_near(c, near) else 0.0
-        own_name = MAIN_NAME_BONUS if name_key(c.place.name) == key else 0.0
+        own_key = name_key(c.place.name)
+        if own_key == key:
+            own_name = MAIN_NAME_BONUS
+        elif c.place.feature in ("country", "continent") or words & _long_words(own_key):
+            own_name = 0.0
+        else:
+            own_name = -LOOSE_ALTERNATE_PENALTY
         return (math.log10(max(c.population, 10)) + 3.0 * country_share + 3.0 * state_share
                 + proximity + own_name)
 
@@ -419,6 +430,11 @@ def inner_place_name(name: str) -> str | None:
         if all(w.lower() in PLACE_QUALIFIERS for w in qualifiers) and well_known(tail):
             return " ".join(tail)
     return None
+
+
+def _long_words(key: str) -> set[str]:
+    """The words of four letters or more in a name key: what two names of one place share."""
+    return set(re.findall(r"[a-z]{4,}", key))
 
 
 def resolve_names(names: list[str], context: dict[str, int]) -> dict[str, Place | None]:
