@@ -148,3 +148,15 @@ def test_a_town_by_its_own_name_beats_a_bigger_one_by_a_loose_other_name():
     assert disambiguate("Fredericia", {}).country == "DNK"
     # an other name that shares a word with the town's own still finds it
     assert disambiguate("St. Petersburg", {"RUS": 2}).country == "RUS"
+
+
+def test_a_divisions_adjective_names_the_division_not_its_country():
+    assert disambiguate("Welsh", {}).name == "Wales"
+    assert disambiguate("Texan", {}).feature == "region"
+    assert disambiguate("British", {}).feature == "country"  # a country's own stays the country
+
+
+def test_a_division_word_after_an_unknown_name_picks_the_division():
+    from parley.places import resolve_names
+
+    assert resolve_names(["Idlib Governorate"], {})["Idlib Governorate"].feature == "region"

