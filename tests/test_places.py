@@ -24,6 +24,12 @@ def test_dateline_fallback(code_text):
     assert doc.events[0].location.name == "Tbilisi"
 
 
+def test_an_event_in_the_city_of_a_named_place(code_text):
+    doc = code_text("ANKARA (AP) - Russia and Turkey signed a trade agreement on Monday in "
+                    "Turkey's largest city of Istanbul.")
+    assert doc.events and doc.events[0].location.name == "Istanbul"
+
+
 def test_capital_beats_the_state_that_shares_its_name():
     place = disambiguate("Washington", {})
     assert place.country == "USA" and abs(place.lon - (-77.0)) < 0.5

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from parley.actors import ActorRegistry, annotate_mentions, learn_roles, load_knowledge
 from parley.clean import clean_document
@@ -38,16 +38,26 @@ class RunReport:
         return sum(len(d.events) for d in self.documents)
 
 
+# nouns whose "of" names the place itself: "in the city of Istanbul", "on the island of Corfu"
+PLACE_NOUNS = {"city", "town", "village", "island", "region", "province", "district", "port",
+               "capital", "state", "county", "area", "republic", "enclave", "territory"}
+
+
+def _preposition_of(token: Token) -> str:
+    """The preposition a place name hangs on ("in" for "in Moscow"), through a place noun
+    it names ("in Turkey's largest city of Istanbul" is in Istanbul)."""
+    head = token.head
+    if head.lower_ == "of" and head.head.lemma_.lower() in PLACE_NOUNS and head.head is not head:
+        head = head.head.head
+    return head.lower_ if head.dep_ == "prep" or head.pos_ == "ADP" else ""
+
+
 def date_and_locate(doc: Document, parsed: Doc) -> None:
     """The time and place stages: date each event from the time expressions of its
     sentence, and locate it from the places named after a locative preposition."""
     times = time_expressions(parsed)
-    places = []
-    for e in parsed.ents:
-        if e.label_ in ("GPE", "LOC", "FAC"):
-            head = e.root.head
-            prep = head.lower_ if head.dep_ == "prep" or head.pos_ == "ADP" else ""
-            places.append((e.text, e.start_char, e.end_char, prep))
+    places = [(e.text, e.start_char, e.end_char, _preposition_of(e.root))
+              for e in parsed.ents if e.label_ in ("GPE", "LOC", "FAC")]
     date_events(doc, times)
     locate_events(doc, places)
 

@@ -146,6 +146,22 @@ def test_world_leaders_by_name_and_date(kb):
     assert (annan.country, annan.sector) == ("UN", "GOV")  # an IGO's executive
 
 
+def test_the_texts_title_of_a_known_person_wins_in_an_undated_story(kb):
+    from parley.actors.resolve import role_from_phrase
+
+    registry = ActorRegistry(kb)
+    registry.learn("Hulusi Akar", role_from_phrase("Turkish Chief of the General Staff", kb, None))
+    assert resolve_phrase("Hulusi Akar", kb, registry, is_person=True).sector == "MIL"
+    registry.learn("Hulusi Akar", role_from_phrase("Turkish Defence Minister", kb, None))
+    assert resolve_phrase("Hulusi Akar", kb, registry, is_person=True).sector == "GOV"
+
+
+def test_what_a_run_learns_stays_in_its_registry(kb):
+    ActorRegistry(kb).learn("Sergey Lavrov", Role(country="FRA", sector="JRN"))
+    lavrov = resolve_phrase("Sergey Lavrov", kb, ActorRegistry(kb), "2020-01-01", is_person=True)
+    assert (lavrov.country, lavrov.sector) == ("RUS", "GOV")
+
+
 @pytest.mark.parametrize(("phrase", "day", "country", "sector"), [
     ("Gen. Mark Milley", "2021-06-01", "USA", "MIL"),  # a chief of the armed forces
     ("Mossad chief David Barnea", "2023-01-01", "ISR", "SPY"),  # an intelligence head

@@ -8,7 +8,7 @@ said" (in this or another document) resolves to the same actor. Transliteration 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span
@@ -40,11 +40,13 @@ class ActorRegistry:
     people: list[Person] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        # copies: what one run learns about a known person must not change the shared
+        # knowledge base that later registries start from
         seen: set[str] = set()
         for person in self.kb.people.values():
             if person.actor_id not in seen:
                 seen.add(person.actor_id)
-                self.people.append(person)
+                self.people.append(replace(person, aliases=list(person.aliases), roles=list(person.roles)))
 
     def find(self, name: str) -> Person | None:
         """Exact alias, then name-part fuzzy match (transliteration variants, surname only)."""
@@ -86,14 +88,18 @@ class ActorRegistry:
             person.aliases.append(name)
             if len(name.split()) > len(person.name.split()):
                 person.name = name  # prefer the fullest form as the display name
-        if role is not None and not any(
-                r.country == role.country and r.sector == role.sector for r in person.roles):
-            if role.country:  # a fuller role replaces the country-less one of the same sector
-                person.roles = [r for r in person.roles
-                                if r.country is not None or r.sector != role.sector]
-                person.roles.append(role)
-            elif not person.roles:
-                person.roles.append(role)
+        if role is None:
+            return person
+        same = [r for r in person.roles if r.country == role.country and r.sector == role.sector]
+        if same:
+            # the role the text gives comes first: it is the one an undated story means
+            # ("US Under Secretary of State ..., William Burns" before his later CIA post)
+            person.roles = same[:1] + [r for r in person.roles if r is not same[0]]
+        elif role.country:  # a fuller role replaces the country-less one of the same sector
+            person.roles = [role] + [r for r in person.roles
+                                     if r.country is not None or r.sector != role.sector]
+        elif not person.roles:
+            person.roles.append(role)
         return person
 
 
