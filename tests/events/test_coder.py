@@ -558,3 +558,8 @@ def test_claiming_an_attack_is_the_claimants_attack(code_text):
 ])
 def test_whom(code_text, text, event_type, countries):
     assert _countries(_one(_events(code_text, text), event_type).target) == countries
+
+
+def test_an_occasion_is_no_target(code_text):
+    consult = _one(_events(code_text, "Lavrov was speaking at a media briefing after the talks."), "CONSULT")
+    assert not any("briefing" in actor.text for actor in consult.target)

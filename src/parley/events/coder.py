@@ -190,6 +190,9 @@ def resolve_np(token: Token, ctx: CodingContext) -> ActorRef | None:
     return ref
 
 
+# occasions, not participants: "speaking at a media briefing" is no one's consultation with the media
+GATHERING_NOUNS = {"briefing", "conference", "meeting", "summit", "session", "ceremony", "forum",
+                   "seminar", "lecture", "debate", "event", "symposium", "workshop"}
 # an unknown name is still someone: the event keeps it, without country or sector
 NON_ACTOR_ENTITIES = {"DATE", "TIME", "PERCENT", "MONEY"}  # ("thousands" protest: a CARDINAL is people)
 NAMED_KINDS = {"PERSON": "person", "ORG": "org", "NORP": "group", "GPE": "place"}
@@ -380,8 +383,8 @@ def find_targets(verb: Token, obj: Token | None, ctx: CodingContext,
             if child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
                 candidates.extend(c for c in child.children if c.dep_ == "pobj")
     for cand in candidates:
-        if cand.pos_ == "NOUN" and noun_phrase_trigger(cand) is not None:
-            continue  # an event noun ("at the request of ...") is not an actor
+        if cand.pos_ == "NOUN" and (noun_phrase_trigger(cand) is not None or cand.lemma_ in GATHERING_NOUNS):
+            continue  # an event noun ("at the request of ...", "at a media briefing") is not an actor
         refs = actors_of(cand, ctx)
         if cand.dep_ in PASSIVE_SUBJECT_DEPS and any(r.sector or r.country for r in refs):
             # who the act was done to, even of no known country: "two journalists were
