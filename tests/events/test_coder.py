@@ -561,5 +561,5 @@ def test_whom(code_text, text, event_type, countries):
 
 
 def test_an_occasion_is_no_target(code_text):
-    consult = _one(_events(code_text, "Lavrov was speaking at a media briefing after the talks."), "CONSULT")
-    assert not any("briefing" in actor.text for actor in consult.target)
+    complaint = _one(_events(code_text, "Lavrov complained at a media briefing on Monday."), "ACCUSE")
+    assert not any("briefing" in actor.text for actor in complaint.target)
