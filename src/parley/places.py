@@ -257,16 +257,19 @@ def load_gazetteer() -> Gazetteer:
     for alias, actor in kb.aliases.items():
         if actor.kind == "state" and actor.country in by_iso3:
             add_country(alias, actor.country)
-    for demonym, code in kb.demonyms.items():
-        if code in by_iso3 and demonym not in REGION_ADJECTIVES:
-            add_country(demonym, code)
+    divisions_named: set[str] = set()
     for adjective, (region, code) in REGION_ADJECTIVES.items():
-        # "English", "Texan": the division, not the whole country
+        # "English", "Texan": the division, not the whole country (which it names when the
+        # gazetteer lacks the division)
         found = [c for c in by_name.get(region.lower(), [])
                  if c.place.feature == "region" and c.place.country == code]
         if found:
+            divisions_named.add(adjective)
             by_name[adjective.lower()] = [max(found, key=lambda c: c.population)] + [
                 c for c in by_name.get(adjective.lower(), []) if c.place.feature == "city"]
+    for demonym, code in kb.demonyms.items():
+        if code in by_iso3 and demonym not in divisions_named:
+            add_country(demonym, code)
     for continent in gc.get_continents().values():
         place = Place(name=continent["name"], country=None, lat=float(continent["lat"]),
                       lon=float(continent["lng"]), geonames_id=continent["geonameId"], feature="continent")
@@ -469,15 +472,18 @@ def resolve_names(names: list[str], context: dict[str, int]) -> dict[str, Place 
     readings = [Anchor(c.place.lat, c.place.lon or 0.0, c.admin1, name_key(name.strip()))
                 for name, c in first.items()
                 if c is not None and c.place.lat is not None and c.place.feature in ("city", "district")]
-    resolved = {name: disambiguate(name, context, anchors + readings) for name in set(names)}
+    near = anchors + readings
+    resolved = {name: disambiguate(name, context, near) for name in set(names)}
     for name, place in resolved.items():
         inner = inner_place_name(name) if place is None and " " in name.strip() else None
-        if inner is not None:
-            # "Sokoto State", "Idlib Province": the division, not its capital
-            after = name.strip()[len(inner):].split()
-            division = bool(after) and after[0].lower() in DIVISION_WORDS
-            resolved[name] = (division and disambiguate(inner, context, anchors + readings, ("region", "district"))
-                              or disambiguate(inner, context, anchors + readings))
+        if inner is None:
+            continue
+        # "Sokoto State", "Idlib Province": the division, not its capital
+        after = name.strip().partition(inner)[2].split()
+        division = None
+        if after and after[0].lower() in DIVISION_WORDS:
+            division = disambiguate(inner, context, near, ("region", "district"))
+        resolved[name] = division or disambiguate(inner, context, near)
     return resolved
 
 
