@@ -166,3 +166,17 @@ def test_a_division_word_after_an_unknown_name_picks_the_division():
     from parley.places import resolve_names
 
     assert resolve_names(["Idlib Governorate"], {})["Idlib Governorate"].feature == "region"
+
+
+def test_a_nationality_word_names_its_country_even_in_a_local_story():
+    # Canadian, Texas exists; "Canadian" beside Texas towns is still the nationality
+    texan = {"USA": 6, "US.TX": 4}
+    place = disambiguate("Canadian", texan)
+    assert place is not None and place.feature == "country" and place.country == "CAN"
+
+
+def test_a_people_of_several_countries_names_no_town():
+    # Arab, Alabama exists: "Arab" names no place, and casts no vote for Alabama
+    assert disambiguate("Arab", {}) is None
+    assert "US.AL" not in context_from_names(["Arab", "Greece", "Athens"])
+    assert disambiguate("Afar", {}).feature == "region"  # a people's own division stays

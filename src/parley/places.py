@@ -246,12 +246,15 @@ def load_gazetteer() -> Gazetteer:
     # officials") name the country, whatever small town shares them
     # (but a real city keeps its name: "Washington", "Manila" as metonyms stay cities;
     # and so does a division: "England", "West Bank" are places of their own)
-    def add_country(name: str, code: str) -> None:
+    def add_country(name: str, code: str, only: bool = False) -> None:
         known = by_name[name.lower()]
         if by_iso3[code] in known or any(c.population >= 100_000 for c in known):
             return
         if any(c.place.feature == "region" and c.place.name.lower() == name.lower() for c in known):
             return
+        if only:  # a nationality word is no small town's name ("Canadian" officials, not
+            # Canadian, Texas), but a people's homeland may be a division ("Tibetan")
+            known[:] = [c for c in known if c.place.feature == "region"]
         known.append(by_iso3[code])
 
     for alias, actor in kb.aliases.items():
@@ -269,7 +272,13 @@ def load_gazetteer() -> Gazetteer:
                 c for c in by_name.get(adjective.lower(), []) if c.place.feature == "city"]
     for demonym, code in kb.demonyms.items():
         if code in by_iso3 and demonym not in divisions_named:
-            add_country(demonym, code)
+            add_country(demonym, code, only=True)
+    # peoples of several countries name no town ("Arab" is not Arab, Alabama), only a
+    # division of their name ("Afar")
+    for people in kb.stateless_peoples:
+        regions = [c for c in by_name.pop(people.lower(), []) if c.place.feature == "region"]
+        if regions:
+            by_name[people.lower()] = regions
     for continent in gc.get_continents().values():
         place = Place(name=continent["name"], country=None, lat=float(continent["lat"]),
                       lon=float(continent["lng"]), geonames_id=continent["geonameId"], feature="continent")
