@@ -50,6 +50,9 @@ def test_tense_decides_which_day():
     assert resolve("December 17", ANCHOR, "past").value == "2007-12-17"
     # a past-tense report still announces dates a few weeks ahead
     assert resolve("October 15", ANCHOR, "past").value == "2008-10-15"
+    # a plan: the day nearest publication, either side (the anchor is a Thursday)
+    assert resolve("Saturday", ANCHOR, "nearest").value == "2008-08-30"
+    assert resolve("Tuesday", ANCHOR, "nearest").value == "2008-08-26"
 
 
 @pytest.mark.parametrize("text,tense,quarterly,value", [
@@ -86,6 +89,11 @@ def test_timex_values(text, tense, quarterly, value):
     ("The ministers met on Friday.", "Friday", "past"),
     ("The talks would resume on Friday, he said.", "Friday", "future"),
     ("The offer had been due to expire Friday.", "Friday", "past"),
+    # a plan made before publication may be for a day either side of it
+    ("The team planned to leave Nairobi on Thursday.", "Thursday", "nearest"),
+    ("The prosecutor has scheduled a news conference Thursday.", "Thursday", "nearest"),
+    ("The boy's father could come to the U.S. Tuesday.", "Tuesday", "nearest"),
+    ("Castro said the group was ready to leave as soon as Tuesday.", "Tuesday", "future"),
 ])
 def test_tense_of_the_governing_verb(nlp, sentence, expression, tense):
     mentions = {m.text: m for m in time_expressions(nlp(sentence))}

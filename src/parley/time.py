@@ -94,7 +94,8 @@ def _year_for_month(anchor: date, month: int, direction: str | None, day: int | 
 
 def resolve(text: str, anchor: date | None, tense: str | None = None) -> TimeValue | None:
     """Normalise one time expression. `tense` is the tense of the verb it attaches to
-    ('past', 'present', 'future' or None): it decides which Tuesday or which December."""
+    ('past', 'present', 'future', 'nearest' for a plan made before publication, or None):
+    it decides which Tuesday or which December."""
     raw = text
     t = text.lower().strip()
     t = re.sub(r"^(?:on|in|at|by|since|until|from|during|the)\s+", "", t)
@@ -134,6 +135,10 @@ def resolve(text: str, anchor: date | None, tense: str | None = None) -> TimeVal
                      "coming": "next", "this": "this_future" if future else None}.get(m.group(1) or "")
         if direction is None and future:
             direction = "this_future"
+        if direction is None and tense == "nearest":
+            after = _weekday(anchor, WEEKDAYS.index(m.group(2)), "this_future")
+            before = _weekday(anchor, WEEKDAYS.index(m.group(2)), "recent")
+            direction = "this_future" if (after - anchor) < (anchor - before) else "recent"
         day = _weekday(anchor, WEEKDAYS.index(m.group(2)), direction or "recent")
         return TimeValue(day.isoformat(), "day", raw)
     m = re.fullmatch(rf"(last|next|this|past|previous|coming|early|late|mid|earlier this|later this)?\s*-?{_MONTH_RE}(?:\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*(?:[-–]|and|to)\s*\d{{1,2}})?)?", t)
@@ -466,6 +471,8 @@ PATTERN_TIMEX_RE = re.compile(
 FUTURE_AUX = {"will", "shall", "'ll", "wo", "would"}
 FUTURE_VERBS = {"plan", "schedule", "expect", "intend", "prepare", "aim", "set", "due"}
 PAST_AUX = {"had", "did", "was", "were", "'d"}
+TENTATIVE_AUX = {"could", "might", "may"}
+SOONEST = ("as soon as", "as early as")
 PRESENT_AUX = {"is", "are", "am", "'s", "'re", "do", "does"}
 
 
@@ -482,13 +489,21 @@ def _verb_tense(verb: Any, depth: int = 0) -> str | None:
     lemma = verb.lemma_.lower()
     if auxes & FUTURE_AUX:  # 'will meet', and 'would meet' in reported speech
         return "future"
-    if verb.tag_ == "VBD" or auxes & PAST_AUX or (verb.tag_ == "VBN" and auxes & {"has", "have", "'ve"}):
-        return "past"  # 'planned to pay on Friday' is past too
+    past = verb.tag_ == "VBD" or bool(auxes & PAST_AUX) or (verb.tag_ == "VBN" and bool(auxes & {"has", "have", "'ve"}))
+    if past and lemma in FUTURE_VERBS and "had" not in auxes:
+        return "nearest"  # 'planned a protest on Saturday', 'has scheduled a news conference
+        # Thursday': a plan made before publication, for a day either side of it
+    if auxes & TENTATIVE_AUX and not auxes & {"have", "has", "had"}:
+        return "nearest"  # 'could come Tuesday'
+    if past:
+        return "past"
     if verb.dep_ == "xcomp" and verb.head.i != verb.i and depth < 2:
         governor = verb.head
         if governor.pos_ not in ("VERB", "AUX") and governor.head.i != governor.i:
             governor = governor.head  # 'been' in 'had been due to expire'
         governing = _verb_tense(governor, depth + 1)  # 'had been due to expire' is past
+        if governing == "nearest":
+            return governing  # 'planned to leave on Thursday'
         if governing != "past" and verb.head.lemma_.lower() in FUTURE_VERBS | {"be"}:
             return "future"  # 'is to resume', 'plans to meet'
         return governing
@@ -504,6 +519,9 @@ def _verb_tense(verb: Any, depth: int = 0) -> str | None:
 def tense_of(tokens: Any) -> str | None:
     """Tense of the verb governing a time expression: 'will meet on Friday' -> future,
     'met on Friday' -> past, 'is payable Dec. 15' -> present."""
+    before = tokens.doc[max(tokens.start - 3, 0):tokens.start].text.lower()
+    if before in SOONEST or tokens[:3].text.lower() in SOONEST:
+        return "future"  # 'ready to leave as soon as Tuesday': the next one
     node = tokens.root
     for _ in range(4):
         if node.head.i == node.i:
