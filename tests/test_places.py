@@ -180,3 +180,19 @@ def test_a_people_of_several_countries_names_no_town():
     assert disambiguate("Arab", {}) is None
     assert "US.AL" not in context_from_names(["Arab", "Greece", "Athens"])
     assert disambiguate("Afar", {}).feature == "region"  # a people's own division stays
+
+
+def test_world_regions_and_seas_are_places_not_namesake_towns():
+    # Middle East, Maryland and Pacific, Missouri exist; the news means the region and the ocean
+    middle_east = disambiguate("the Middle East", {"USA": 2})
+    assert middle_east.feature == "macro-region" and middle_east.country is None
+    assert 15 < middle_east.lat < 35 and 35 < middle_east.lon < 55
+    assert disambiguate("Pacific", {}).feature == "water"
+    assert disambiguate("Red Sea", {"SDN": 3}).feature == "water"  # not Sudan's Red Sea state
+    assert disambiguate("Donbas", {}).country == "UKR"  # a region inside one country carries it
+    assert "USA" not in context_from_names(["Middle East", "Pacific", "Levant"])
+
+
+def test_an_incident_at_sea_is_located_at_sea(code_text):
+    doc = code_text("Iranian boats attacked a tanker in the Strait of Hormuz on Tuesday.")
+    assert doc.events and doc.events[0].location.name == "Strait of Hormuz"

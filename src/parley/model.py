@@ -58,7 +58,9 @@ class Place:
     lat: float | None
     lon: float | None
     geonames_id: int | None = None
-    feature: str = "city"  # city | country | continent | region (state, province) | district (county)
+    # city | country | continent | region (state, province) | district (county) |
+    # macro-region (Middle East, Sahel) | water (sea, gulf, strait)
+    feature: str = "city"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

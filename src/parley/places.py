@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 from unidecode import unidecode
@@ -279,6 +280,7 @@ def load_gazetteer() -> Gazetteer:
         regions = [c for c in by_name.pop(people.lower(), []) if c.place.feature == "region"]
         if regions:
             by_name[people.lower()] = regions
+    _add_world_regions(by_name, by_iso3)
     for continent in gc.get_continents().values():
         place = Place(name=continent["name"], country=None, lat=float(continent["lat"]),
                       lon=float(continent["lng"]), geonames_id=continent["geonameId"], feature="continent")
@@ -292,6 +294,35 @@ def load_gazetteer() -> Gazetteer:
             if all(cand is not other for other in known):  # by identity: fast, and exact
                 known.append(cand)
     return Gazetteer(by_name=dict(folded), iso2_to_iso3=iso2_to_iso3)
+
+
+BROAD_FEATURES = ("country", "continent", "macro-region", "water")  # known by many names
+WATER_WEIGHT = 10**9  # a sea outranks any town or division that shares its name ("Red Sea")
+
+
+def _add_world_regions(by_name: dict[str, list[Candidate]], by_iso3: dict[str, Candidate]) -> None:
+    """World regions and seas (world_regions.yaml), which the news names as often as
+    countries: a region at the middle of its countries, weighing as much as they do
+    together; a sea above any namesake town."""
+    import yaml
+
+    data = yaml.safe_load((Path(__file__).parent / "world_regions.yaml").read_text(encoding="utf-8"))
+    for name, info in data["macro_regions"].items():
+        members = [by_iso3[code] for code in info["countries"] if code in by_iso3]
+        if info.get("at"):
+            lat, lon = info["at"]
+        else:
+            lat, lon = _centre([(m.place.lat or 0.0, m.place.lon or 0.0) for m in members])
+        country = members[0].place.country if len(members) == 1 else None
+        weight = sum(m.population for m in members) or WATER_WEIGHT
+        candidate = Candidate(Place(name=name, country=country, lat=lat, lon=lon, feature="macro-region"), weight)
+        for form in [name, *info["aliases"]]:
+            by_name[form.lower()].insert(0, candidate)
+    for name, info in data["waters"].items():
+        lat, lon = info["at"]
+        candidate = Candidate(Place(name=name, country=None, lat=lat, lon=lon, feature="water"), WATER_WEIGHT)
+        for form in [name, *info["aliases"]]:
+            by_name[form.lower()].insert(0, candidate)
 
 
 def context_from_names(names: list[str], counts: dict[str, int] | None = None) -> dict[str, int]:
@@ -401,7 +432,7 @@ def _best_candidate(name: str, context: dict[str, int], near: list[Anchor] | Non
         own_key = name_key(c.place.name)
         if own_key == key:
             own_name = MAIN_NAME_BONUS
-        elif c.place.feature in ("country", "continent") or words & _long_words(own_key):
+        elif c.place.feature in BROAD_FEATURES or words & _long_words(own_key):
             own_name = 0.0
         else:
             own_name = -LOOSE_ALTERNATE_PENALTY
