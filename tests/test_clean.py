@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from parley.clean import clean_document, drop_repeated, is_date_line, parse_date_text
+from parley.clean import clean_document, drop_repeated, is_date_line, normalise_published, parse_date_text
 from parley.ingest import ingest_paths
 from parley.model import Document
 
@@ -126,3 +126,20 @@ def test_html_dateline_after_the_title_is_recorded():
     doc = _doc(html, "html")
     assert doc.dateline == "KHARTOUM, Sudan"
     assert doc.text[doc.dateline_end:].startswith("The foreign ministers")
+
+
+@pytest.mark.parametrize("given,expected", [
+    ("June 3, 2020", "2020-06-03"), ("2020-06-04T10:00:00Z", "2020-06-04"),
+    ("Wed, 03 Jun 2020 10:00:00 GMT", "2020-06-03"), ("soon", None), ("2020-13-45", None)])
+def test_a_given_publication_date_is_read_in_any_common_form(given, expected):
+    doc = Document(doc_id="d", origin="test", raw="Iran condemned the strike.", fmt="txt",
+                   published=given)
+    normalise_published(doc)
+    assert doc.published == expected
+    assert doc.published_precision == ("day" if expected else "none")
+    assert (expected is None) == any("publication date not understood" in w for w in doc.warnings)
+
+
+def test_events_are_dated_against_a_given_date_in_prose_form(code_text):
+    doc = code_text("Iran condemned the strike on Sunday.", published="June 3, 2020")
+    assert doc.events and doc.events[0].date == "2020-05-31"

@@ -54,3 +54,83 @@ def test_decode_helpers():
     assert decode_bytes(b"\xef\xbb\xbfhello") == ("hello", None)
     assert looks_binary(b"\x00abc")
     assert not looks_binary(b"plain text\n")
+
+
+RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Caucasus Wire</title><link>http://example.org/</link>
+<item><title>Talks resume in Geneva</title><link>http://example.org/geneva</link>
+<pubDate>Wed, 17 Dec 2008 10:00:00 GMT</pubDate>
+<description>Short teaser.</description>
+<content:encoded><![CDATA[<p>Russia and Georgia resumed talks in Geneva on Wednesday.</p>
+<p>The envoys met for four hours.</p>]]></content:encoded></item>
+<item><title>Empty</title><link>http://example.org/empty</link><description></description></item>
+<item><title>NATO statement</title><link>http://example.org/nato</link>
+<description>NATO urged Russia to withdraw its troops.</description></item>
+</channel></rss>"""
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Desk</title>
+<entry><title>CSTO drills</title><link href="http://example.org/csto"/>
+<updated>2009-06-14T08:00:00Z</updated><author><name>A. Writer</name></author>
+<content type="html">&lt;p&gt;The CSTO held drills in Armenia.&lt;/p&gt;</content></entry>
+</feed>"""
+
+
+def test_rss_and_atom_feeds_give_one_document_per_entry(tmp_path):
+    (tmp_path / "wire.rss").write_text(RSS, encoding="utf-8")
+    (tmp_path / "desk.xml").write_text(ATOM, encoding="utf-8")
+    docs, problems = ingest_paths([tmp_path])
+    by_title = {d.title: d for d in docs}
+    geneva = by_title["Talks resume in Geneva"]
+    # the full content, not the teaser, with the entry's metadata
+    assert "resumed talks in Geneva" in geneva.raw and geneva.fmt == "html"
+    assert (geneva.url, geneva.published, geneva.source) == (
+        "http://example.org/geneva", "2008-12-17", "Caucasus Wire")
+    assert by_title["NATO statement"].raw == "NATO urged Russia to withdraw its troops."
+    assert by_title["CSTO drills"].author == "A. Writer"
+    assert by_title["CSTO drills"].published == "2009-06-14"
+    assert [p.message for p in problems] == ["feed entry has no text"]
+
+
+def test_a_feed_that_is_not_one_is_reported(tmp_path):
+    (tmp_path / "broken.rss").write_text("this is not < xml at all", encoding="utf-8")
+    docs, problems = ingest_paths([tmp_path])
+    assert docs == [] and "unreadable feed" in problems[0].message
+
+
+def _warc(path, records):
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for uri, status, content_type, body in records:
+            http = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(uri, "response", payload=BytesIO(body),
+                                                          http_headers=http))
+
+
+def test_web_archive_pages_become_documents(tmp_path):
+    page = "<html><body><p>Turkey proposed a Caucasus platform.</p></body></html>"
+    _warc(tmp_path / "crawl.warc.gz", [
+        ("http://example.org/a", "200 OK", "text/html; charset=utf-8", page.encode("utf-8")),
+        ("http://example.org/logo.png", "200 OK", "image/png", b"\x89PNG\x00\x00"),
+        ("http://example.org/gone", "404 Not Found", "text/html", b"<html>missing</html>"),
+        ("http://example.org/b", "200 OK", "text/html; charset=windows-1252",
+         "<html><body><p>Karasin\u2019s envoy met Georgian officials.</p></body></html>".encode("cp1252")),
+    ])
+    docs, problems = ingest_paths([tmp_path])
+    assert problems == []
+    assert [d.url for d in docs] == ["http://example.org/a", "http://example.org/b"]
+    assert docs[0].fmt == "html" and "Caucasus platform" in docs[0].raw
+    assert "Karasin\u2019s envoy" in docs[1].raw  # the page's own charset
+
+
+def test_a_broken_web_archive_is_reported(tmp_path):
+    (tmp_path / "bad.warc.gz").write_bytes(b"\x1f\x8b\x08\x00garbage" * 10)
+    docs, problems = ingest_paths([tmp_path])
+    assert docs == [] and "web archive" in problems[0].message
+

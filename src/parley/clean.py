@@ -336,7 +336,27 @@ def clean_html(doc: Document) -> Document:
     return doc
 
 
+def normalise_published(doc: Document) -> None:
+    """A publication date given with the document (a JSONL field, a feed entry) as an ISO
+    day: '2020-06-04T10:00:00Z', 'June 3, 2020' and RFC 822 dates are all read; one that
+    cannot be read is dropped with a warning, never guessed."""
+    if doc.published is None:
+        return
+    given = doc.published.strip()
+    iso = re.match(r"((?:19|20)\d\d-\d\d-\d\d)(?:[T ]|$)", given)
+    try:
+        parsed = date.fromisoformat(iso.group(1)) if iso else parse_date_text(given)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        doc.warnings.append(f"publication date not understood, left out: {given!r}")
+        doc.published, doc.published_precision = None, "none"
+    else:
+        doc.published, doc.published_precision = parsed.isoformat(), "day"
+
+
 def clean_document(doc: Document) -> Document:
+    normalise_published(doc)
     if doc.fmt == "html":
         return clean_html(doc)
     return clean_text(doc)

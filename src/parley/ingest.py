@@ -7,6 +7,8 @@ message, and the remaining files are still read.
 from __future__ import annotations
 
 import json
+import re
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +16,9 @@ from pathlib import Path
 from parley.model import Document, content_hash
 
 SUPPORTED_SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html",
-                      ".jsonl": "jsonl", ".ndjson": "jsonl"}
+                      ".jsonl": "jsonl", ".ndjson": "jsonl", ".rss": "feed", ".atom": "feed",
+                      ".xml": "feed"}
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 JSONL_METADATA_FIELDS = ("title", "url", "published", "source", "author")
 
 
@@ -77,13 +81,100 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path | None, Inges
 
 
 def detect_format(path: Path, text: str) -> str:
+    head = text.lstrip()[:500].lower()
+    if "<rss" in head or "<feed" in head or "<rdf:rdf" in head:
+        return "feed"
     fmt = SUPPORTED_SUFFIXES.get(path.suffix.lower())
     if fmt:
         return fmt
-    head = text.lstrip()[:500].lower()
     if head.startswith("<!doctype html") or head.startswith("<html") or "<body" in head:
         return "html"
     return "txt"
+
+
+def _markup_format(body: str) -> str:
+    return "html" if re.search(r"<(?:p|div|br|html|body|article|span|a)\b", body[:2000], re.I) else "txt"
+
+
+def read_feed(path: Path, text: str, warnings: list[str]) -> tuple[list[Document], list[IngestProblem]]:
+    """An RSS or Atom feed: one document per entry, from its full content where the feed
+    carries it (content:encoded, Atom content), else its summary. Entries' links are not
+    fetched: Parley reads only what it is given."""
+    import feedparser
+
+    feed = feedparser.parse(text)
+    if feed.bozo and not feed.entries:
+        reason = getattr(feed.get("bozo_exception"), "args", [""])[0] or "not a feed"
+        return [], [IngestProblem(str(path), f"unreadable feed ({reason})")]
+    docs: list[Document] = []
+    problems: list[IngestProblem] = []
+    feed_title = feed.feed.get("title")
+    for number, entry in enumerate(feed.entries, start=1):
+        origin = f"{path}#entry{number}"
+        contents = [c.get("value", "") for c in entry.get("content", [])]
+        body = max(contents, key=len) if contents else entry.get("summary", "")
+        if not body.strip():
+            problems.append(IngestProblem(origin, "feed entry has no text"))
+            continue
+        doc = _document(origin, body, _markup_format(body), warnings)
+        doc.title = entry.get("title") or None
+        doc.url = entry.get("link") or None
+        doc.author = entry.get("author") or None
+        doc.source = feed_title or None
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        doc.published = time.strftime("%Y-%m-%d", stamp) if stamp else (entry.get("published") or None)
+        docs.append(doc)
+    if not docs and not problems:
+        problems.append(IngestProblem(str(path), "feed has no entries"))
+    return docs, problems
+
+
+def read_warc(path: Path) -> tuple[list[Document], list[IngestProblem]]:
+    """A web archive (WARC or ARC, gzipped or not): one document per archived HTML or text
+    page (HTTP responses with status 200, and resource records). The crawl date is not the
+    publication date: that is read from the page."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    docs: list[Document] = []
+    problems: list[IngestProblem] = []
+    try:
+        with path.open("rb") as stream:
+            for number, record in enumerate(ArchiveIterator(stream, arc2warc=True), start=1):
+                if record.rec_type not in ("response", "resource"):
+                    continue
+                uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+                origin = f"{path}#{uri or number}"
+                if record.http_headers is not None:
+                    status = record.http_headers.get_statuscode()
+                    if status != "200":
+                        continue
+                    content_type = record.http_headers.get_header("Content-Type") or ""
+                else:
+                    content_type = record.rec_headers.get_header("Content-Type") or ""
+                if not content_type.startswith(("text/html", "application/xhtml", "text/plain")):
+                    continue
+                data = record.content_stream().read()
+                if not data.strip():
+                    problems.append(IngestProblem(origin, "empty page"))
+                    continue
+                charset = re.search(r"charset=([\w-]+)", content_type)
+                try:
+                    body, fallback = (data.decode(charset.group(1)), None) if charset else decode_bytes(data)
+                except (LookupError, UnicodeDecodeError):
+                    body, fallback = decode_bytes(data)
+                page_warnings = [fallback] if fallback else []
+                if fallback:
+                    problems.append(IngestProblem(origin, fallback, fatal=False))
+                doc = _document(origin, body, "txt" if content_type.startswith("text/plain") else "html",
+                                page_warnings)
+                doc.url = uri or None
+                docs.append(doc)
+    except (ArchiveLoadFailed, OSError, EOFError) as err:
+        problems.append(IngestProblem(str(path), f"unreadable web archive ({err})"))
+    if not docs and not problems:
+        problems.append(IngestProblem(str(path), "web archive holds no HTML or text pages"))
+    return docs, problems
 
 
 def _document(origin: str, raw: str, fmt: str, warnings: list[str]) -> Document:
@@ -124,6 +215,8 @@ def read_jsonl(path: Path, text: str, warnings: list[str]) -> tuple[list[Documen
 
 def read_path(path: Path) -> tuple[list[Document], list[IngestProblem]]:
     """Read one file into zero or more documents, with the problems met."""
+    if path.name.lower().endswith(WARC_SUFFIXES):
+        return read_warc(path)  # binary (and usually gzipped): read record by record
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -139,6 +232,9 @@ def read_path(path: Path) -> tuple[list[Document], list[IngestProblem]]:
     if fmt == "jsonl":
         docs, jsonl_problems = read_jsonl(path, text, warnings)
         return docs, problems + jsonl_problems
+    if fmt == "feed":
+        docs, feed_problems = read_feed(path, text, warnings)
+        return docs, problems + feed_problems
     return [_document(str(path), text, fmt, warnings)], problems
 
 
