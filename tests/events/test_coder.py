@@ -563,3 +563,12 @@ def test_whom(code_text, text, event_type, countries):
 def test_an_occasion_is_no_target(code_text):
     complaint = _one(_events(code_text, "Lavrov complained at a media briefing on Monday."), "ACCUSE")
     assert not any("briefing" in actor.text for actor in complaint.target)
+
+
+def test_what_is_discussed_is_a_topic_not_a_party(code_text):
+    doc = code_text("Russian Foreign Minister Sergey Lavrov met Turkish President Recep Tayyip "
+                    "Erdogan in Ankara on Wednesday to discuss Syria.")
+    # one meeting, with Erdogan; Syria is what they talked about
+    assert [(e.event_type, [a.country for a in e.target]) for e in doc.events] == [("CONSULT", ["TUR"])]
+    doc = code_text("Putin discussed the Syrian war with Erdogan.")
+    assert [a.country for a in doc.events[0].target] == ["TUR"]

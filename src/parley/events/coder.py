@@ -44,6 +44,8 @@ from parley.model import ActorRef, Document, Event, Quote
 
 SUBJECT_DEPS = {"nsubj", "csubj"}
 PASSIVE_SUBJECT_DEPS = {"nsubjpass", "csubjpass"}
+# what is discussed is a topic, not a party: "met Erdogan to discuss Syria" consults Erdogan
+TOPIC_VERBS = {"discuss", "debate"}
 TARGET_PREPS = {"with", "against", "on", "to", "at", "into", "toward", "towards", "from", "for",
                 "over", "upon", "in", "between", "among"}
 NP_CORE_DEPS = {"compound", "amod", "det", "poss", "nummod", "nmod", "case", "quantmod",
@@ -373,8 +375,9 @@ def find_targets(verb: Token, obj: Token | None, ctx: CodingContext,
         return None
 
     candidates: list[Token] = []
+    topical = verb.lemma_.lower() in TOPIC_VERBS
     for child in verb.children:
-        if child.dep_ in ("dobj", "dative", "iobj", "obj", "attr"):
+        if child.dep_ in ("dobj", "dative", "iobj", "obj", "attr") and not topical:
             candidates.append(child)
         if child.dep_ in PASSIVE_SUBJECT_DEPS:
             candidates.append(child)
@@ -1027,7 +1030,8 @@ def _domestic_country(sent: Span, sources: list[ActorRef], ctx: CodingContext) -
 
 def _one_per_act(events: list[Event]) -> list[Event]:
     """'Met in Moscow to discuss the situation' is one CONSULT: events of one sentence with
-    the same type, sources and targets are kept once (the one highest in the parse)."""
+    the same type, sources and targets are kept once (the one highest in the parse), and one
+    with no target is dropped beside one of the same type and sources that has one."""
     def key(e: Event) -> tuple[str, tuple[str | None, ...], tuple[str | None, ...]]:
         return (e.event_type, tuple(sorted(a.actor_id or a.text for a in e.source)),
                 tuple(sorted(a.actor_id or a.text for a in e.target)))
@@ -1036,7 +1040,9 @@ def _one_per_act(events: list[Event]) -> list[Event]:
         best = kept.get(key(event))
         if best is None or event.trigger_depth < best.trigger_depth:
             kept[key(event)] = event
-    return [e for e in events if kept[key(e)] is e]
+    # "met Erdogan to discuss Syria": the discussing, with no party of its own, is the meeting
+    with_targets = {k[:2] for k in kept if k[2]}
+    return [e for e in events if kept[key(e)] is e and (e.target or key(e)[:2] not in with_targets)]
 
 
 def _event(ctx: CodingContext, sent: Span, sentence_index: int, token: Token, event_type: str,
