@@ -8,7 +8,10 @@ DEMO_DB := demo.duckdb
 MODEL := $(or $(PARLEY_MODEL_DIR),$(HOME)/.cache/parley)/event_classifier.joblib
 STORIES := ../shared/data/events/ngec_gpt_synthetic_events_2023-10-19.csv
 
-.PHONY: install model demo test lint bench eval clean
+# root installs Debian packages itself; anyone else through sudo
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install browser model demo test lint bench eval serve clean
 
 install: $(VENV)/.installed
 
@@ -31,10 +34,18 @@ demo: model
 	$(BIN)/parley stats --db $(DEMO_DB)
 	$(BIN)/parley events --db $(DEMO_DB)
 
-test: install
+# The browser tests drive Debian's Chromium (never a downloaded one)
+browser:
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: install browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy src
 	$(BIN)/pytest
+
+serve: demo
+	$(BIN)/parley serve --db $(DEMO_DB)
 
 bench: install
 	$(BIN)/parley bench

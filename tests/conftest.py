@@ -55,3 +55,36 @@ def _no_trained_model():
     os.environ["PARLEY_NO_MODEL"] = "1"
     default_classifier.cache_clear()
     yield
+
+
+ARTICLES = [
+    ("TBILISI, Georgia (Reuters) - Russia accused Georgia of shelling Tskhinvali on Tuesday. "
+     "Georgian officials rejected the claim.", "2008-08-07"),
+    ("GENEVA (AP) - Russian and Georgian envoys met in Geneva on Wednesday to discuss security "
+     "in the Caucasus. NATO urged Russia to withdraw its troops from Georgia.", "2008-12-17"),
+    ("Turkish troops attacked Kurdish militants near the Iraqi border.", None),
+]
+
+
+@pytest.fixture(scope="session")
+def coded_store(tmp_path_factory):
+    """A store holding three small articles of our own, coded by the full pipeline."""
+    from parley.ingest import ingest_paths
+    from parley.pipeline import process_documents
+    from parley.store import Store
+
+    folder = tmp_path_factory.mktemp("articles")
+    rows = [{"text": text, "title": f"Article {i}", "published": published}
+            for i, (text, published) in enumerate(ARTICLES, start=1)]
+    import json
+
+    (folder / "articles.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    docs, problems = ingest_paths([folder])
+    assert not problems
+    process_documents(docs, classifier=False)
+    path = folder / "parley.duckdb"
+    with Store(path) as store:
+        for doc in docs:
+            store.save_document(doc)
+        store.build_search_index()
+    return path

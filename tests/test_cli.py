@@ -112,6 +112,8 @@ def test_clear_errors(tmp_path):
     assert nodb.exit_code != 0 and "no Parley database" in nodb.output
     badfmt = runner.invoke(app, ["export", "--format", "xml", str(tmp_path / "o"), "--db", str(tmp_path / "absent.duckdb")])
     assert badfmt.exit_code != 0 and "unknown format" in badfmt.output
+    noserve = runner.invoke(app, ["serve", "--db", str(tmp_path / "absent.duckdb")])
+    assert noserve.exit_code != 0 and "no such database" in noserve.output
 
 
 def test_search(tmp_path):

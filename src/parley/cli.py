@@ -153,13 +153,12 @@ def export(out: Annotated[Path, typer.Argument(help="Output file.")],
 def stats(db: DbOption = Path(DEFAULT_DB)) -> None:
     """Counts of documents, events by type, actors and dates."""
     with open_store(db, read_only=True) as store:
-        ndocs = store.query("SELECT count(*) AS n, count(published) AS dated FROM documents")[0]
-        rows = store.query("SELECT event_type, count(*) AS n FROM events GROUP BY 1 ORDER BY 2 DESC")
-        span = store.query("SELECT min(date) AS first, max(date) AS last, count(*) AS n, "
-                           "count(DISTINCT story_id) AS stories FROM events")[0]
-    console.print(f"documents: {ndocs['n']} ({ndocs['dated']} with a publication date)")
-    console.print(f"events: {span['n']} in {span['stories']} stories, dated {span['first']} .. {span['last']}")
+        summary = store.summary()
+    console.print(f"documents: {summary['documents']} ({summary['documents_dated']} with a publication date)")
+    console.print(f"events: {summary['events']} in {summary['stories']} stories, "
+                  f"dated {summary['first_date']} .. {summary['last_date']}")
     table = Table("event type", "count", "")
+    rows = summary["by_type"]
     top = max((r["n"] for r in rows), default=1)
     for r in rows:
         table.add_row(r["event_type"], str(r["n"]), "█" * max(1, round(30 * r["n"] / top)))
@@ -170,11 +169,7 @@ def stats(db: DbOption = Path(DEFAULT_DB)) -> None:
 def actors(db: DbOption = Path(DEFAULT_DB), limit: int = 50) -> None:
     """Actors with their mention counts."""
     with open_store(db, read_only=True) as store:
-        rows = store.query(
-            "SELECT actor_id, any_value(country) AS country, any_value(sector) AS sector, "
-            "count(*) AS mentions, count(DISTINCT doc_id) AS docs, "
-            "string_agg(DISTINCT text, ' | ') AS forms FROM mentions WHERE actor_id IS NOT NULL "
-            "GROUP BY actor_id ORDER BY mentions DESC LIMIT ?", [limit])
+        rows = store.actor_counts(limit)
     table = Table("actor_id", "country", "sector", "mentions", "docs", "surface forms")
     for r in rows:
         table.add_row(r["actor_id"], r["country"] or "", r["sector"] or "", str(r["mentions"]),
@@ -215,6 +210,25 @@ def search(text: str, db: DbOption = Path(DEFAULT_DB), limit: int = 10) -> None:
             fail(str(err))
     for h in hits:
         console.print(f"{h['score']:.2f}  {h['doc_id']}  {h['title'] or ''}")
+
+
+
+@app.command()
+def serve(db: DbOption = Path(DEFAULT_DB), host: str = "127.0.0.1", port: int = 8000) -> None:
+    """The web UI and JSON API over the store (read-only): browse, filter and read events
+    in their documents at http://HOST:PORT/, the API's own docs at /docs."""
+    import uvicorn
+
+    from parley.api import create_app
+
+    try:
+        web = create_app(db)
+    except FileNotFoundError as err:
+        fail(str(err))
+    except Exception as err:  # duckdb: locked or corrupt file
+        fail(f"cannot open database {db}: {err}")
+    console.print(f"Parley on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops it")
+    uvicorn.run(web, host=host, port=port, log_level="warning")
 
 
 train_app = typer.Typer(help="Train the project's models from public data.", no_args_is_help=True)

@@ -179,9 +179,10 @@ class Store:
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=False)) for row in cur.fetchall()]
 
-    def events(self, event_type: str | None = None, actor: str | None = None,
-               country: str | None = None, since: str | None = None, until: str | None = None,
-               limit: int | None = None) -> list[dict[str, Any]]:
+    @staticmethod
+    def _event_filter(event_type: str | None = None, actor: str | None = None,
+                      country: str | None = None, since: str | None = None, until: str | None = None,
+                      text: str | None = None) -> tuple[str, list[Any]]:
         where, params = ["1=1"], []
         if event_type:
             where.append("event_type = ?")
@@ -198,15 +199,78 @@ class Store:
         if until:
             where.append("date <= ?")
             params.append(until + "\uffff")
-        sql = (f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE {' AND '.join(where)} "
+        if text:
+            where.append("lower(sentence) LIKE ?")
+            params.append(f"%{text.lower()}%")
+        return " AND ".join(where), params
+
+    def events(self, event_type: str | None = None, actor: str | None = None,
+               country: str | None = None, since: str | None = None, until: str | None = None,
+               limit: int | None = None, offset: int = 0, text: str | None = None) -> list[dict[str, Any]]:
+        """Events matching every filter given, by date (undated last), then document order."""
+        where, params = self._event_filter(event_type, actor, country, since, until, text)
+        sql = (f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE {where} "
                "ORDER BY date NULLS LAST, doc_id, sentence_start")
         if limit:
             sql += f" LIMIT {int(limit)}"
-        rows = self.query(sql, params)
-        for row in rows:
-            for key in ("source", "target", "location"):
-                row[key] = json.loads(row[key]) if row[key] is not None else None
-        return rows
+        if offset:
+            sql += f" OFFSET {int(offset)}"
+        return [self._decoded(row) for row in self.query(sql, params)]
+
+    def count_events(self, event_type: str | None = None, actor: str | None = None,
+                     country: str | None = None, since: str | None = None, until: str | None = None,
+                     text: str | None = None) -> int:
+        where, params = self._event_filter(event_type, actor, country, since, until, text)
+        return int(self.query(f"SELECT count(*) AS n FROM events WHERE {where}", params)[0]["n"])
+
+    @staticmethod
+    def _decoded(row: dict[str, Any]) -> dict[str, Any]:
+        for key in ("source", "target", "location"):
+            row[key] = json.loads(row[key]) if row[key] is not None else None
+        return row
+
+    def event(self, event_id: str) -> dict[str, Any] | None:
+        rows = self.query(f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE event_id = ?", [event_id])
+        return self._decoded(rows[0]) if rows else None
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        """One document with its metadata, text, warnings and events (in text order)."""
+        rows = self.query("SELECT doc_id, title, source, url, published, author, dateline, origin, "
+                          "text, warnings FROM documents WHERE doc_id = ?", [doc_id])
+        if not rows:
+            return None
+        doc = rows[0]
+        doc["warnings"] = json.loads(doc["warnings"]) if doc["warnings"] else []
+        doc["events"] = [self._decoded(r) for r in self.query(
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE doc_id = ? ORDER BY sentence_start, "
+            "trigger_start", [doc_id])]
+        return doc
+
+    def summary(self) -> dict[str, Any]:
+        """What the store holds: documents, events by type and by month, their date span and
+        the countries most involved."""
+        docs = self.query("SELECT count(*) AS n, count(published) AS dated FROM documents")[0]
+        span = self.query("SELECT min(date) AS first, max(date) AS last, count(*) AS n, "
+                          "count(DISTINCT story_id) AS stories FROM events")[0]
+        by_type = self.query("SELECT event_type, any_value(quad_class) AS quad_class, count(*) AS n "
+                             "FROM events GROUP BY 1 ORDER BY 3 DESC, 1")
+        by_month = self.query("SELECT substr(date, 1, 7) AS month, count(*) AS n FROM events "
+                              "WHERE date IS NOT NULL GROUP BY 1 ORDER BY 1")
+        countries = self.query(
+            "SELECT country, count(*) AS n FROM (SELECT event_id, unnest(list_distinct("
+            "list_concat(source_countries, target_countries))) AS country FROM events) "
+            "WHERE country IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20")
+        return {"documents": docs["n"], "documents_dated": docs["dated"], "events": span["n"],
+                "stories": span["stories"], "first_date": span["first"], "last_date": span["last"],
+                "by_type": by_type, "by_month": by_month, "countries": countries}
+
+    def actor_counts(self, limit: int = 50) -> list[dict[str, Any]]:
+        """Resolved actors by how often they are mentioned, with their surface forms."""
+        return self.query(
+            "SELECT actor_id, any_value(country) AS country, any_value(sector) AS sector, "
+            "count(*) AS mentions, count(DISTINCT doc_id) AS docs, "
+            "string_agg(DISTINCT text, ' | ') AS forms FROM mentions WHERE actor_id IS NOT NULL "
+            "GROUP BY actor_id ORDER BY mentions DESC, actor_id LIMIT ?", [limit])
 
     def documents(self) -> list[dict[str, Any]]:
         return self.query("SELECT doc_id, title, source, url, published, author, dateline, origin, "

@@ -1,0 +1,117 @@
+"""The web API and UI over a Parley store (FastAPI): `parley serve`.
+
+Read-only JSON endpoints under /api (the same Store queries the CLI uses) and the single-page
+front end from `web/`, every asset served locally (no CDN: the UI works offline).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import FastAPI, HTTPException, Query
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from parley.model import PLOVER_TYPES
+from parley.store import Store
+
+# the front end lives at the repository root (`web/`); $PARLEY_WEB_DIR points elsewhere
+WEB_DIR = Path(os.environ.get("PARLEY_WEB_DIR", Path(__file__).resolve().parents[2] / "web"))
+DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+MAX_PAGE = 500
+
+DateParam = Annotated[str | None, Query(pattern=DATE_PATTERN, description="YYYY, YYYY-MM or YYYY-MM-DD")]
+
+
+def create_app(db: str | Path, web_dir: Path = WEB_DIR) -> FastAPI:
+    """An app serving one store. The database is opened read-only, once; DuckDB
+    connections are not shared across threads, so requests take turns on it."""
+    path = Path(db)
+    if not path.exists():
+        raise FileNotFoundError(f"no such database: {path}")
+    store = Store(path, read_only=True)
+    lock = threading.Lock()
+    app = FastAPI(title="Parley", description="Political event data (PLOVER) from news text.")
+
+    @contextmanager
+    def reading() -> Iterator[Store]:
+        with lock:
+            yield store
+
+    @app.get("/api/summary")
+    def summary() -> dict[str, Any]:
+        """Documents, events by type and month, date span, countries most involved."""
+        with reading() as s:
+            return s.summary()
+
+    @app.get("/api/events")
+    def events(
+        type: Annotated[str | None, Query(description="PLOVER event type")] = None,
+        country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,5}$")] = None,
+        actor: str | None = None,
+        q: Annotated[str | None, Query(description="words in the sentence")] = None,
+        since: DateParam = None,
+        until: DateParam = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        """One page of events matching every filter, with the total that match."""
+        if type and type.upper() not in PLOVER_TYPES:
+            raise HTTPException(422, f"unknown event type {type!r}; one of {', '.join(PLOVER_TYPES)}")
+        filters = {"event_type": type, "country": country, "actor": actor, "since": since,
+                   "until": until, "text": q}
+        with reading() as s:
+            total = s.count_events(**filters)
+            rows = s.events(**filters, limit=limit, offset=offset)
+        return {"total": total, "offset": offset, "limit": limit, "events": rows}
+
+    @app.get("/api/events/{event_id}")
+    def event(event_id: str) -> dict[str, Any]:
+        with reading() as s:
+            found = s.event(event_id)
+        if found is None:
+            raise HTTPException(404, f"no event {event_id!r}")
+        return found
+
+    @app.get("/api/documents/{doc_id}")
+    def document(doc_id: str) -> dict[str, Any]:
+        """A document's metadata, cleaned text and events (with offsets into the text)."""
+        with reading() as s:
+            found = s.document(doc_id)
+        if found is None:
+            raise HTTPException(404, f"no document {doc_id!r}")
+        return found
+
+    @app.get("/api/actors")
+    def actors(limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50) -> list[dict[str, Any]]:
+        with reading() as s:
+            return s.actor_counts(limit)
+
+    @app.get("/api/search")
+    def search(q: Annotated[str, Query(min_length=1)],
+               limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20) -> list[dict[str, Any]]:
+        """Documents by BM25 relevance to the words given."""
+        if not re.search(r"\w", q):
+            raise HTTPException(422, "search needs at least one word")
+        with reading() as s:
+            try:
+                return s.search(q, limit)
+            except RuntimeError as err:
+                raise HTTPException(503, str(err)) from err
+
+    if not (web_dir / "index.html").exists():
+        raise FileNotFoundError(f"front end not found in {web_dir} (set PARLEY_WEB_DIR)")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(web_dir / "index.html")
+
+    app.mount("/static", StaticFiles(directory=web_dir), name="static")
+    app.state.store = store
+    return app

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from parley.api import create_app
+
+
+@pytest.fixture(scope="module")
+def client(coded_store):
+    with TestClient(create_app(coded_store)) as test_client:
+        yield test_client
+
+
+def test_summary_counts_what_the_store_holds(client):
+    summary = client.get("/api/summary").json()
+    assert summary["documents"] == 3 and summary["documents_dated"] == 2
+    assert summary["events"] == sum(row["n"] for row in summary["by_type"]) > 0
+    assert {row["country"] for row in summary["countries"]} >= {"RUS", "GEO"}
+    assert all(row["month"] in ("2008-08", "2008-12") for row in summary["by_month"])
+
+
+def test_events_are_filtered_paged_and_counted(client):
+    everything = client.get("/api/events").json()
+    assert everything["total"] == len(everything["events"])
+    accusations = client.get("/api/events", params={"type": "accuse"}).json()
+    assert accusations["total"] >= 1
+    assert all(e["event_type"] == "ACCUSE" for e in accusations["events"])
+    turkish = client.get("/api/events", params={"country": "TUR"}).json()["events"]
+    assert turkish and all("TUR" in [a["country"] for a in e["source"] + e["target"]] for e in turkish)
+    december = client.get("/api/events", params={"since": "2008-12", "until": "2008-12"}).json()["events"]
+    assert december and all(e["date"].startswith("2008-12") for e in december)
+    page = client.get("/api/events", params={"limit": 1, "offset": 1}).json()
+    assert page["total"] == everything["total"] and page["events"] == everything["events"][1:2]
+    worded = client.get("/api/events", params={"q": "urged"}).json()["events"]
+    assert worded and len(worded) < everything["total"] and all("urged" in e["sentence"] for e in worded)
+
+
+def test_an_event_and_its_document_are_traceable(client):
+    event = client.get("/api/events", params={"type": "REQUEST"}).json()["events"][0]
+    assert client.get(f"/api/events/{event['event_id']}").json() == event
+    doc = client.get(f"/api/documents/{event['doc_id']}").json()
+    assert doc["text"][event["sentence_start"]:event["sentence_end"]] == event["sentence"]
+    assert event["event_id"] in [e["event_id"] for e in doc["events"]]
+
+
+@pytest.mark.parametrize("url,status", [
+    ("/api/events/nope", 404), ("/api/documents/nope", 404),
+    ("/api/events?since=last%20week", 422), ("/api/events?type=BOMB", 422),
+    ("/api/events?limit=0", 422), ("/api/events?country=1", 422), ("/api/search?q=%21%21", 422),
+])
+def test_bad_requests_say_why(client, url, status):
+    response = client.get(url)
+    assert response.status_code == status and response.json()["detail"]
+
+
+def test_search_and_actors(client):
+    hits = client.get("/api/search", params={"q": "Tskhinvali"}).json()
+    assert len(hits) == 1
+    actors = {a["actor_id"]: a for a in client.get("/api/actors").json()}
+    assert "RUS" in actors and actors["RUS"]["mentions"] >= 2
+
+
+def test_the_front_end_is_served_from_this_machine(client):
+    page = client.get("/")
+    assert page.status_code == 200 and "/static/app.js" in page.text
+    assert "http" not in page.text.replace('href="data:,"', "")  # no CDN, no outside asset
+    assert client.get("/static/app.js").status_code == 200
+    assert client.get("/static/style.css").status_code == 200
+
+
+def test_a_missing_database_is_an_error(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        create_app(tmp_path / "none.duckdb")
