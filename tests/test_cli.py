@@ -114,6 +114,9 @@ def test_clear_errors(tmp_path):
     assert badfmt.exit_code != 0 and "unknown format" in badfmt.output
     noserve = runner.invoke(app, ["serve", "--db", str(tmp_path / "absent.duckdb")])
     assert noserve.exit_code != 0 and "no such database" in noserve.output
+    (tmp_path / "out").mkdir()
+    overwrite = runner.invoke(app, ["spark", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert overwrite.exit_code != 0 and "output folder exists" in overwrite.output
 
 
 def test_search(tmp_path):

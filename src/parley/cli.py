@@ -231,6 +231,31 @@ def serve(db: DbOption = Path(DEFAULT_DB), host: str = "127.0.0.1", port: int = 
     uvicorn.run(web, host=host, port=port, log_level="warning")
 
 
+
+@app.command()
+def spark(paths: PathsArg,
+          out: Annotated[Path, typer.Option("--out", help="Folder for events/ and documents/ (must not exist).")],
+          master: Annotated[str, typer.Option(help="Spark master URL.")] = "local[*]",
+          partitions: Annotated[int | None, typer.Option(help="Partitions to code in (default: the cluster's parallelism).")] = None) -> None:
+    """Code a corpus on Spark (the same pipeline, partition by partition); writes JSON lines."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        fail("PySpark is not installed: pip install 'parley[spark]'")
+    from parley.spark import run_spark
+
+    try:
+        report = run_spark([str(p) for p in paths], out, master, partitions)
+    except FileExistsError as err:
+        fail(str(err))
+    for problem in report.problems:
+        err_console.print(f"[yellow]problem[/] {problem}", highlight=False)
+    if not report.documents:
+        fail("no documents coded")
+    console.print(f"coded {report.documents} documents, {report.events} events into {out}/events "
+                  f"and {out}/documents")
+
+
 train_app = typer.Typer(help="Train the project's models from public data.", no_args_is_help=True)
 app.add_typer(train_app, name="train")
 DataOption = Annotated[Path | None, typer.Option("--data", help="Score another file of the same format.")]

@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from datasketch import MinHash, MinHashLSH
@@ -26,11 +27,32 @@ def doc_minhash(text: str, num_perm: int = 64) -> MinHash:
     return mh
 
 
+def signature(text: str) -> list[int]:
+    """A document's MinHash as plain numbers, to send where the text need not go."""
+    return [int(v) for v in doc_minhash(text).hashvalues]
+
+
+def minhash_of(values: list[int]) -> MinHash:
+    """The MinHash a `signature` came from."""
+    import numpy as np
+
+    template = MinHash(num_perm=len(values))
+    return MinHash(num_perm=len(values), hashvalues=np.array(values, dtype=template.hashvalues.dtype),
+                   scheme=template.scheme)
+
+
 def near_duplicate_groups(docs: dict[str, str], threshold: float = 0.6) -> dict[str, str]:
     """Map each doc_id to the id of its near-duplicate group (the smallest doc_id in it)."""
+    return group_signatures({doc_id: doc_minhash(text) for doc_id, text in docs.items() if text},
+                            docs, threshold)
+
+
+def group_signatures(hashes: dict[str, MinHash], doc_ids: Iterable[str],
+                     threshold: float = 0.6) -> dict[str, str]:
+    """near_duplicate_groups from documents' MinHash signatures, computed elsewhere (a Spark
+    worker sends 64 numbers per document, not its text)."""
     lsh = MinHashLSH(threshold=threshold, num_perm=64)
-    hashes = {doc_id: doc_minhash(text) for doc_id, text in docs.items() if text}
-    parent = {doc_id: doc_id for doc_id in docs}
+    parent = {doc_id: doc_id for doc_id in doc_ids}
 
     def find(x: str) -> str:
         while parent[x] != x:
@@ -44,7 +66,7 @@ def near_duplicate_groups(docs: dict[str, str], threshold: float = 0.6) -> dict[
             if a != b:
                 parent[max(a, b)] = min(a, b)
         lsh.insert(doc_id, mh)
-    return {doc_id: find(doc_id) for doc_id in docs}
+    return {doc_id: find(doc_id) for doc_id in parent}
 
 
 def _actors_key(actors_json: Any) -> str:
@@ -52,10 +74,15 @@ def _actors_key(actors_json: Any) -> str:
     return ",".join(sorted({a.get("country") or a.get("actor_id") or "?" for a in actors or []}))
 
 
-def assign_stories(events: list[dict[str, Any]], docs: dict[str, dict[str, Any]]) -> dict[str, tuple[str, int, int]]:
+def assign_stories(events: list[dict[str, Any]], docs: dict[str, dict[str, Any]],
+                   signatures: dict[str, MinHash] | None = None) -> dict[str, tuple[str, int, int]]:
     """events: rows with event_id, doc_id, event_type, source, target, date.
-    docs: doc_id -> {text, source}. Returns event_id -> (story_id, num_articles, num_sources)."""
-    groups = near_duplicate_groups({d: info.get("text") or "" for d, info in docs.items()})
+    docs: doc_id -> {text, source} (the text may be left out where `signatures` gives each
+    document's MinHash). Returns event_id -> (story_id, num_articles, num_sources)."""
+    if signatures is not None:
+        groups = group_signatures(signatures, docs)
+    else:
+        groups = near_duplicate_groups({d: info.get("text") or "" for d, info in docs.items()})
     stories: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for event in events:
         key = "|".join([event["event_type"], _actors_key(event["source"]),

@@ -6,12 +6,14 @@ message, and the remaining files are still read.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from parley.model import Document, content_hash
 
@@ -129,47 +131,46 @@ def read_feed(path: Path, text: str, warnings: list[str]) -> tuple[list[Document
     return docs, problems
 
 
-def read_warc(path: Path) -> tuple[list[Document], list[IngestProblem]]:
-    """A web archive (WARC or ARC, gzipped or not): one document per archived HTML or text
-    page (HTTP responses with status 200, and resource records). The crawl date is not the
-    publication date: that is read from the page."""
+def read_warc(path: Path, stream: BinaryIO) -> tuple[list[Document], list[IngestProblem]]:
+    """A web archive (WARC or ARC, gzipped or not), read record by record from a stream: one
+    document per archived HTML or text page (HTTP responses with status 200, and resource
+    records). The crawl date is not the publication date: that is read from the page."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     docs: list[Document] = []
     problems: list[IngestProblem] = []
     try:
-        with path.open("rb") as stream:
-            for number, record in enumerate(ArchiveIterator(stream, arc2warc=True), start=1):
-                if record.rec_type not in ("response", "resource"):
+        for number, record in enumerate(ArchiveIterator(stream, arc2warc=True), start=1):
+            if record.rec_type not in ("response", "resource"):
+                continue
+            uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+            origin = f"{path}#{uri or number}"
+            if record.http_headers is not None:
+                status = record.http_headers.get_statuscode()
+                if status != "200":
                     continue
-                uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-                origin = f"{path}#{uri or number}"
-                if record.http_headers is not None:
-                    status = record.http_headers.get_statuscode()
-                    if status != "200":
-                        continue
-                    content_type = record.http_headers.get_header("Content-Type") or ""
-                else:
-                    content_type = record.rec_headers.get_header("Content-Type") or ""
-                if not content_type.startswith(("text/html", "application/xhtml", "text/plain")):
-                    continue
-                data = record.content_stream().read()
-                if not data.strip():
-                    problems.append(IngestProblem(origin, "empty page"))
-                    continue
-                charset = re.search(r"charset=([\w-]+)", content_type)
-                try:
-                    body, fallback = (data.decode(charset.group(1)), None) if charset else decode_bytes(data)
-                except (LookupError, UnicodeDecodeError):
-                    body, fallback = decode_bytes(data)
-                page_warnings = [fallback] if fallback else []
-                if fallback:
-                    problems.append(IngestProblem(origin, fallback, fatal=False))
-                doc = _document(origin, body, "txt" if content_type.startswith("text/plain") else "html",
-                                page_warnings)
-                doc.url = uri or None
-                docs.append(doc)
+                content_type = record.http_headers.get_header("Content-Type") or ""
+            else:
+                content_type = record.rec_headers.get_header("Content-Type") or ""
+            if not content_type.startswith(("text/html", "application/xhtml", "text/plain")):
+                continue
+            data = record.content_stream().read()
+            if not data.strip():
+                problems.append(IngestProblem(origin, "empty page"))
+                continue
+            charset = re.search(r"charset=([\w-]+)", content_type)
+            try:
+                body, fallback = (data.decode(charset.group(1)), None) if charset else decode_bytes(data)
+            except (LookupError, UnicodeDecodeError):
+                body, fallback = decode_bytes(data)
+            page_warnings = [fallback] if fallback else []
+            if fallback:
+                problems.append(IngestProblem(origin, fallback, fatal=False))
+            doc = _document(origin, body, "txt" if content_type.startswith("text/plain") else "html",
+                            page_warnings)
+            doc.url = uri or None
+            docs.append(doc)
     except (ArchiveLoadFailed, OSError, EOFError) as err:
         problems.append(IngestProblem(str(path), f"unreadable web archive ({err})"))
     if not docs and not problems:
@@ -215,12 +216,20 @@ def read_jsonl(path: Path, text: str, warnings: list[str]) -> tuple[list[Documen
 
 def read_path(path: Path) -> tuple[list[Document], list[IngestProblem]]:
     """Read one file into zero or more documents, with the problems met."""
-    if path.name.lower().endswith(WARC_SUFFIXES):
-        return read_warc(path)  # binary (and usually gzipped): read record by record
     try:
+        if path.name.lower().endswith(WARC_SUFFIXES):
+            with path.open("rb") as stream:  # binary, often large: streamed, never read whole
+                return read_warc(path, stream)
         data = path.read_bytes()
     except OSError as err:
         return [], [IngestProblem(str(path), f"cannot read file ({err.strerror or err})")]
+    return read_data(path, data)
+
+
+def read_data(path: Path, data: bytes) -> tuple[list[Document], list[IngestProblem]]:
+    """The documents in one file's bytes (read here, or handed over by a Spark worker)."""
+    if path.name.lower().endswith(WARC_SUFFIXES):
+        return read_warc(path, io.BytesIO(data))
     if not data.strip():
         return [], [IngestProblem(str(path), "empty document")]
     if looks_binary(data):
