@@ -51,7 +51,7 @@ bench: install
 	$(BIN)/parley bench
 
 eval: model
-	for stage in clean events actors time places; do $(BIN)/parley eval $$stage || exit 1; done
+	for stage in clean events actors time places stories; do $(BIN)/parley eval $$stage || exit 1; done
 
 clean:
 	rm -rf $(VENV) *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache $(DEMO_DB)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from parley.dedup import assign_stories, near_duplicate_groups
+from parley.dedup import assign_stories, minhash_of, near_duplicate_groups, signature, story_groups
 
 TEXT = ("Russia and Georgia agreed on Tuesday to resume talks in Geneva on security and the "
         "return of refugees after the August war, the envoys said in a joint statement.")
@@ -24,3 +24,33 @@ def test_stories_count_articles_and_sources():
     out = assign_stories(events, docs)
     assert out["1"][0] == out["2"][0] != out["3"][0]
     assert out["1"][1:] == (2, 2) and out["3"][1:] == (1, 1)
+
+
+PARAPHRASE = ("Envoys of Georgia and Russia said in a joint statement on Tuesday that they agreed to "
+              "resume the Geneva talks on security and on refugees' return after the August war.")
+OTHER = "Dock workers in Rotterdam walked out over pay on Friday, halting Europe's largest port."
+
+
+def test_a_story_told_in_other_words_is_one_story_within_its_week():
+    groups = story_groups({"a": {"text": TEXT, "published": "2008-10-14"},
+                           "b": {"text": PARAPHRASE, "published": "2008-10-15"},
+                           "c": {"text": OTHER, "published": "2008-10-15"},
+                           "d": {"text": PARAPHRASE, "published": "2009-03-02"}})
+    assert groups["a"] == groups["b"] != groups["c"]
+    assert groups["d"] == "d"  # months later: compared only with its own week's documents
+    assert near_duplicate_groups({"a": TEXT, "b": PARAPHRASE})["b"] == "b"  # no near-copy
+
+
+def test_undated_events_of_one_story_join_across_documents():
+    actor, target = '[{"country": "RUS"}]', '[{"country": "GEO"}]'
+    events = [{"event_id": str(i), "doc_id": doc, "event_type": "AGREE", "source": actor,
+               "target": target, "date": None} for i, doc in enumerate("abc")]
+    docs = {"a": {"text": TEXT, "source": "Reuters"}, "b": {"text": PARAPHRASE, "source": "AFP"},
+            "c": {"text": OTHER, "source": "AFP"}}
+    out = assign_stories(events, docs)
+    assert out["0"][0] == out["1"][0] != out["2"][0]
+    assert out["0"][1:] == (2, 2)
+
+
+def test_a_signature_stands_for_its_text():
+    assert minhash_of(signature(TEXT)).jaccard(minhash_of(signature(TEXT + " Updated."))) > 0.8

@@ -311,6 +311,12 @@ def eval_time(data: DataOption = None) -> None:
     _run_eval("time", data, "all")
 
 
+@eval_app.command("stories")
+def eval_stories(data: DataOption = None) -> None:
+    """Story grouping of documents on ECB+: B-cubed precision, recall and F1."""
+    _run_eval("stories", data, "all")
+
+
 @eval_app.command("places")
 def eval_places(data: DataOption = None,
                 dataset: Annotated[str, typer.Option(help="lgl, geowebnews or all.")] = "all") -> None:

@@ -1,9 +1,10 @@
 """Dedup and stories: group reports of the same event across documents.
 
 Two events belong to one story when they share the PLOVER type, the source and target
-countries and the date (at its precision), or when their documents are near-duplicates
-(MinHash over word shingles, datasketch LSH) and they share type and actors. Each event
-then carries its story id and how many articles and distinct sources report that story.
+countries and the date (at its precision), or, undated, when their documents tell the same
+story (TF-IDF similarity of their leads, `story_groups`) and they share type and actors. Each
+event then carries its story id and how many articles (near-copies, found by MinHash over
+word shingles with datasketch LSH, count once) and distinct sources report that story.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from datasketch import MinHash, MinHashLSH
@@ -69,6 +71,63 @@ def group_signatures(hashes: dict[str, MinHash], doc_ids: Iterable[str],
     return {doc_id: find(doc_id) for doc_id in parent}
 
 
+# Documents telling the same story: TF-IDF cosine over the headline and first paragraphs,
+# average link (every member close to the group on the whole, not one chain of neighbours)
+STORY_LEAD_WORDS = 150
+STORY_SIMILARITY = 0.2
+MAX_STORY_BLOCK = 4000  # documents compared all-to-all at once (memory grows with the square)
+
+
+def lead_words(text: str) -> str:
+    """What a story grouping reads of a document: its opening words."""
+    return " ".join(text.split()[:STORY_LEAD_WORDS])
+
+
+def story_groups(docs: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Map each doc_id to its story group (the smallest doc_id in it): documents that report
+    the same story in other words, not only near-copies. docs: doc_id -> {text, published}.
+    Documents are compared within the ISO week they were published in (undated ones among
+    themselves); a week with more than MAX_STORY_BLOCK documents falls back to near-copies."""
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for doc_id, info in docs.items():
+        published = info.get("published")
+        try:
+            year, week, _ = date.fromisoformat(str(published)[:10]).isocalendar() if published else (0, 0, 0)
+        except ValueError:
+            year, week = 0, 0
+        blocks[f"{year}-{week}"].append(doc_id)
+    groups: dict[str, str] = {}
+    for members in blocks.values():
+        texts = {d: lead_words(docs[d].get("text") or "") for d in members}
+        if len(members) > MAX_STORY_BLOCK:
+            groups.update(near_duplicate_groups(texts))
+        else:
+            groups.update(_cluster_by_words(texts))
+    return groups
+
+
+def _cluster_by_words(texts: dict[str, str]) -> dict[str, str]:
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    ids = sorted(d for d, t in texts.items() if t.strip())
+    groups = {d: d for d in texts}
+    if len(ids) < 2:
+        return groups
+    try:
+        vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform([texts[d] for d in ids])
+    except ValueError:  # nothing but stop words
+        return groups
+    distance = 1.0 - (vectors @ vectors.T).toarray()
+    distance = squareform(distance.clip(0.0, 1.0), checks=False)  # the diagonal is dropped
+    labels = fcluster(linkage(distance, method="average"), t=1.0 - STORY_SIMILARITY, criterion="distance")
+    first: dict[int, str] = {}
+    for doc_id, label in zip(ids, labels):
+        groups[doc_id] = first.setdefault(int(label), doc_id)
+    return groups
+
+
 def _actors_key(actors_json: Any) -> str:
     actors = json.loads(actors_json) if isinstance(actors_json, str) else actors_json
     return ",".join(sorted({a.get("country") or a.get("actor_id") or "?" for a in actors or []}))
@@ -77,18 +136,21 @@ def _actors_key(actors_json: Any) -> str:
 def assign_stories(events: list[dict[str, Any]], docs: dict[str, dict[str, Any]],
                    signatures: dict[str, MinHash] | None = None) -> dict[str, tuple[str, int, int]]:
     """events: rows with event_id, doc_id, event_type, source, target, date.
-    docs: doc_id -> {text, source} (the text may be left out where `signatures` gives each
-    document's MinHash). Returns event_id -> (story_id, num_articles, num_sources)."""
+    docs: doc_id -> {text, source, published} (the text may be only the document's lead
+    where `signatures` gives its MinHash). Returns event_id -> (story_id, num_articles,
+    num_sources): an undated event joins the same act in the documents of its story; an
+    article and its near-copies count once."""
     if signatures is not None:
         groups = group_signatures(signatures, docs)
     else:
         groups = near_duplicate_groups({d: info.get("text") or "" for d, info in docs.items()})
+    story_of = story_groups(docs)
     stories: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for event in events:
         key = "|".join([event["event_type"], _actors_key(event["source"]),
                         _actors_key(event["target"]), event.get("date") or "undated"])
         if not event.get("date"):
-            key += "|" + groups.get(event["doc_id"], event["doc_id"])
+            key += "|" + story_of.get(event["doc_id"], event["doc_id"])
         stories[key].append(event)
     out: dict[str, tuple[str, int, int]] = {}
     for key, members in stories.items():

@@ -162,5 +162,5 @@ def ingest_only(paths: Iterable[str | Path], store: Store,
 
 def refresh_stories(store: Store) -> None:
     events = store.query("SELECT event_id, doc_id, event_type, source, target, date FROM events")
-    docs = {row["doc_id"]: row for row in store.query("SELECT doc_id, source, text FROM documents")}
+    docs = {row["doc_id"]: row for row in store.query("SELECT doc_id, source, published, text FROM documents")}
     store.update_stories(assign_stories(events, docs))

@@ -4,7 +4,8 @@ Files are read by the executors (`binaryFiles`, so any path Spark can read: loca
 S3 with the right Hadoop libraries), parsed by `parley.ingest.read_data`, made unique by
 content hash and coded partition by partition with `parley.pipeline.process_documents`, the
 very code `parley run` calls. Stories across the whole corpus are assigned on the driver from
-the events' keys and each document's MinHash signature (64 numbers, not its text). The output
+the events' keys and each document's MinHash signature (64 numbers) and lead (its first
+150 words), not its whole text. The output
 is two folders of JSON-lines part files: `events/` in the export schema (`parley export
 --format jsonl`) and `documents/` (doc_id, title, source, url, published, text).
 
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from parley.dedup import lead_words
 from parley.ingest import iter_files
 
 EVENT_FIELDS_FOR_STORIES = ("event_id", "doc_id", "event_type", "source", "target", "date")
@@ -79,11 +81,12 @@ def code_partition(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 
 def _story_record(record: dict[str, Any]) -> dict[str, Any]:
     """What story assignment needs of a coded record: an event's keys, or a document's id,
-    source and signature."""
+    source, date, lead and signature."""
     if "event" in record:
         return {"event": {key: record["event"][key] for key in EVENT_FIELDS_FOR_STORIES}}
-    return {"doc_id": record["document"]["doc_id"], "source": record["document"]["source"],
-            "signature": record["signature"]}
+    document = record["document"]
+    return {"doc_id": document["doc_id"], "source": document["source"], "published": document["published"],
+            "text": lead_words(document["text"]), "signature": record["signature"]}
 
 
 def input_files(paths: Iterable[str]) -> tuple[list[str], list[str]]:

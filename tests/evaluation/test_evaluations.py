@@ -74,6 +74,14 @@ def test_eval_places_on_own_file():
         figures["geo_mini_geonameid_exact_given_mentions"] * 4 / 3, abs=0.002)
 
 
+def test_eval_stories_on_own_file():
+    # three stories told in other words: near-copy detection alone keeps them apart
+    figures = _figures(runner.invoke(app, ["eval", "stories", "--data", str(FIXTURES / "stories_mini.jsonl")]).output)
+    assert figures["stories_mini_stories_bcubed_f1"] == 1.0
+    assert figures["stories_mini_near_copies_bcubed_recall"] < 0.5
+    assert figures["stories_mini_story_clusters"] == figures["stories_mini_gold_clusters"] == 3
+
+
 @needs_shared(DATA / "extraction" / "scrapinghub-aeb" / "evaluate.py")
 def test_eval_clean_on_own_folder():
     figures = _figures(runner.invoke(app, ["eval", "clean", "--data", str(FIXTURES / "aeb")]).output)
