@@ -66,6 +66,15 @@ ARTICLES = [
 ]
 
 
+def write_articles(path: Path) -> None:
+    """ARTICLES as a JSONL file, with titles and publication dates."""
+    import json
+
+    rows = [{"text": text, "title": f"Article {i}", "published": published}
+            for i, (text, published) in enumerate(ARTICLES, start=1)]
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def coded_store(tmp_path_factory):
     """A store holding three small articles of our own, coded by the full pipeline."""
@@ -74,11 +83,7 @@ def coded_store(tmp_path_factory):
     from parley.store import Store
 
     folder = tmp_path_factory.mktemp("articles")
-    rows = [{"text": text, "title": f"Article {i}", "published": published}
-            for i, (text, published) in enumerate(ARTICLES, start=1)]
-    import json
-
-    (folder / "articles.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    write_articles(folder / "articles.jsonl")
     docs, problems = ingest_paths([folder])
     assert not problems
     process_documents(docs, classifier=False)

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from parley.pipeline import run_paths
 from parley.spark import read_output, run_spark
 from parley.store import Store
 
-from .conftest import ARTICLES
+from .conftest import ARTICLES, write_articles
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     folder = tmp_path_factory.mktemp("corpus")
-    rows = [{"text": text, "title": f"Article {i}", "published": published}
-            for i, (text, published) in enumerate(ARTICLES, start=1)]
-    (folder / "wire.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    write_articles(folder / "wire.jsonl")
     (folder / "extra").mkdir()
     (folder / "extra" / "talks.txt").write_text(
         "MOSCOW (Reuters) - Russia and Armenia signed a defence agreement on Friday.", encoding="utf-8")

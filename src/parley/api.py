@@ -29,6 +29,12 @@ MAX_PAGE = 500
 DateParam = Annotated[str | None, Query(pattern=DATE_PATTERN, description="YYYY, YYYY-MM or YYYY-MM-DD")]
 
 
+def found_or_404(found: dict[str, Any] | None, message: str) -> dict[str, Any]:
+    if found is None:
+        raise HTTPException(404, message)
+    return found
+
+
 def create_app(db: str | Path, web_dir: Path = WEB_DIR) -> FastAPI:
     """An app serving one store. The database is opened read-only, once; DuckDB
     connections are not shared across threads, so requests take turns on it."""
@@ -74,19 +80,13 @@ def create_app(db: str | Path, web_dir: Path = WEB_DIR) -> FastAPI:
     @app.get("/api/events/{event_id}")
     def event(event_id: str) -> dict[str, Any]:
         with reading() as s:
-            found = s.event(event_id)
-        if found is None:
-            raise HTTPException(404, f"no event {event_id!r}")
-        return found
+            return found_or_404(s.event(event_id), f"no event {event_id!r}")
 
     @app.get("/api/documents/{doc_id}")
     def document(doc_id: str) -> dict[str, Any]:
         """A document's metadata, cleaned text and events (with offsets into the text)."""
         with reading() as s:
-            found = s.document(doc_id)
-        if found is None:
-            raise HTTPException(404, f"no document {doc_id!r}")
-        return found
+            return found_or_404(s.document(doc_id), f"no document {doc_id!r}")
 
     @app.get("/api/actors")
     def actors(limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50) -> list[dict[str, Any]]:
