@@ -21,6 +21,7 @@ RUNS = {
     "actors": ["eval", "actors"],
     "time": ["eval", "time"],
     "places": ["eval", "places"],
+    "stories": ["eval", "stories"],
 }
 
 
