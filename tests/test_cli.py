@@ -136,6 +136,23 @@ def test_batches_share_learned_roles(tmp_path):
     (corpus / "b.txt").write_text("Lavrov criticized Georgia over the border incident on Tuesday.")
     with Store(tmp_path / "b.duckdb") as store:
         report = run_paths([corpus], store, batch_size=1)
-        assert len(report.documents) == 2
+        assert report.documents == 2
         accuse = [e for e in store.events() if e["event_type"] == "ACCUSE"]
     assert accuse and accuse[0]["source"][0]["country"] == "RUS"
+
+
+def test_a_run_reports_files_read_and_documents_coded(tmp_path):
+    from parley.pipeline import run_paths
+    from parley.store import Store
+
+    for name, text in [("a.txt", "Russia accused Georgia of shelling Tskhinvali on Tuesday."),
+                       ("b.txt", "NATO urged Russia to withdraw its troops."), ("c.txt", " ")]:
+        (tmp_path / name).write_text(text)
+    calls: list[tuple[str, int, int]] = []
+    with Store(tmp_path / "p.duckdb") as store:
+        report = run_paths([tmp_path / n for n in ("a.txt", "b.txt", "c.txt")], store,
+                           lambda stage, done, total: calls.append((stage, done, total)), batch_size=1)
+        assert report.documents == 2 and report.events == len(store.events()) > 0
+    assert calls[-1] == ("read", 3, 3)
+    assert [c for c in calls if c[0] == "code"][-1] == ("code", 2, 2)
+    assert [p.message for p in report.problems] == ["empty document"]

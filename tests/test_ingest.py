@@ -134,3 +134,18 @@ def test_a_broken_web_archive_is_reported(tmp_path):
     docs, problems = ingest_paths([tmp_path])
     assert docs == [] and "web archive" in problems[0].message
 
+
+
+def test_documents_stream_file_by_file(tmp_path, monkeypatch):
+    import parley.ingest as ingest
+
+    (tmp_path / "a.txt").write_text("Russia and Georgia agreed to talks.")
+    (tmp_path / "b.txt").write_text("NATO met in Brussels.")
+    (tmp_path / "c.txt").write_text("Russia and Georgia agreed to talks.")  # a copy
+    read: list[str] = []
+    original = ingest.read_path
+    monkeypatch.setattr(ingest, "read_path", lambda path: (read.append(path.name), original(path))[1])
+    stream = ingest.iter_documents([tmp_path])
+    first = next(stream)
+    assert read == ["a.txt"] and first.raw.startswith("Russia")  # nothing read ahead
+    assert [d.raw for d in stream] == ["NATO met in Brussels."]  # the copy is not read twice

@@ -76,7 +76,7 @@ def ingest(paths: PathsArg, db: DbOption = Path(DEFAULT_DB)) -> None:
     with open_store(db) as store, progress_bar() as update:
         report = ingest_only(paths, store, update)
     fatal = report_problems(report.problems)
-    console.print(f"ingested {len(report.documents)} new documents, {report.skipped} already stored"
+    console.print(f"ingested {report.documents} new documents, {report.skipped} already stored"
                   + (f", {fatal} skipped" if fatal else ""))
     if not report.documents and not report.skipped:
         raise typer.Exit(1)
@@ -91,7 +91,7 @@ def run(paths: PathsArg, db: DbOption = Path(DEFAULT_DB),
     with open_store(db) as store, progress_bar() as update:
         report = run_paths(paths, store, update, reprocess=reprocess)
     fatal = report_problems(report.problems)
-    console.print(f"processed {len(report.documents)} documents, {report.events} events; "
+    console.print(f"processed {report.documents} documents, {report.events} events; "
                   f"{report.skipped} already coded" + (f"; {fatal} skipped" if fatal else ""))
     if not report.documents and not report.skipped:
         raise typer.Exit(1)

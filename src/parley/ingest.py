@@ -132,14 +132,30 @@ def read_feed(path: Path, text: str, warnings: list[str]) -> tuple[list[Document
 
 
 def read_warc(path: Path, stream: BinaryIO) -> tuple[list[Document], list[IngestProblem]]:
-    """A web archive (WARC or ARC, gzipped or not), read record by record from a stream: one
-    document per archived HTML or text page (HTTP responses with status 200, and resource
-    records). The crawl date is not the publication date: that is read from the page."""
+    """A web archive's documents and problems (see iter_warc), all at once."""
+    return split_items(iter_warc(path, stream))
+
+
+def split_items(items: Iterable[Document | IngestProblem]) -> tuple[list[Document], list[IngestProblem]]:
+    docs: list[Document] = []
+    problems: list[IngestProblem] = []
+    for item in items:
+        if isinstance(item, Document):
+            docs.append(item)
+        else:
+            problems.append(item)
+    return docs, problems
+
+
+def iter_warc(path: Path, stream: BinaryIO) -> Iterator[Document | IngestProblem]:
+    """A web archive (WARC or ARC, gzipped or not), read record by record from a stream, so
+    that an archive of any size is never held whole: one document per archived HTML or text
+    page (HTTP responses with status 200, and resource records). The crawl date is not the
+    publication date: that is read from the page."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    docs: list[Document] = []
-    problems: list[IngestProblem] = []
+    pages = 0
     try:
         for number, record in enumerate(ArchiveIterator(stream, arc2warc=True), start=1):
             if record.rec_type not in ("response", "resource"):
@@ -155,27 +171,27 @@ def read_warc(path: Path, stream: BinaryIO) -> tuple[list[Document], list[Ingest
                 content_type = record.rec_headers.get_header("Content-Type") or ""
             if not content_type.startswith(("text/html", "application/xhtml", "text/plain")):
                 continue
+            pages += 1
             data = record.content_stream().read()
             if not data.strip():
-                problems.append(IngestProblem(origin, "empty page"))
+                yield IngestProblem(origin, "empty page")
                 continue
             charset = re.search(r"charset=([\w-]+)", content_type)
             try:
                 body, fallback = (data.decode(charset.group(1)), None) if charset else decode_bytes(data)
             except (LookupError, UnicodeDecodeError):
                 body, fallback = decode_bytes(data)
-            page_warnings = [fallback] if fallback else []
             if fallback:
-                problems.append(IngestProblem(origin, fallback, fatal=False))
+                yield IngestProblem(origin, fallback, fatal=False)
             doc = _document(origin, body, "txt" if content_type.startswith("text/plain") else "html",
-                            page_warnings)
+                            [fallback] if fallback else [])
             doc.url = uri or None
-            docs.append(doc)
+            yield doc
     except (ArchiveLoadFailed, OSError, EOFError) as err:
-        problems.append(IngestProblem(str(path), f"unreadable web archive ({err})"))
-    if not docs and not problems:
-        problems.append(IngestProblem(str(path), "web archive holds no HTML or text pages"))
-    return docs, problems
+        yield IngestProblem(str(path), f"unreadable web archive ({err})")
+        return
+    if not pages:
+        yield IngestProblem(str(path), "web archive holds no HTML or text pages")
 
 
 def _document(origin: str, raw: str, fmt: str, warnings: list[str]) -> Document:
@@ -247,20 +263,36 @@ def read_data(path: Path, data: bytes) -> tuple[list[Document], list[IngestProbl
     return [_document(str(path), text, fmt, warnings)], problems
 
 
-def ingest_paths(paths: Iterable[str | Path]) -> tuple[list[Document], list[IngestProblem]]:
-    """Read every path; return the documents (unique by content) and every problem met."""
-    docs: list[Document] = []
-    problems: list[IngestProblem] = []
-    seen: set[str] = set()
+def iter_documents(paths: Iterable[str | Path], seen: set[str] | None = None) -> Iterator[Document | IngestProblem]:
+    """Every document under the paths, unique by content, and every problem met, file by file
+    (a web archive page by page): a corpus of any size streams through."""
+    seen = set() if seen is None else seen
     for path, problem in iter_files(paths):
         if problem:
-            problems.append(problem)
+            yield problem
             continue
         assert path is not None
+        if path.name.lower().endswith(WARC_SUFFIXES):
+            try:
+                with path.open("rb") as stream:
+                    yield from _unseen(iter_warc(path, stream), seen)
+            except OSError as err:
+                yield IngestProblem(str(path), f"cannot read file ({err.strerror or err})")
+            continue
         file_docs, file_problems = read_path(path)
-        problems.extend(file_problems)
-        for doc in file_docs:
-            if doc.doc_id not in seen:
-                seen.add(doc.doc_id)
-                docs.append(doc)
-    return docs, problems
+        yield from file_problems
+        yield from _unseen(file_docs, seen)
+
+
+def _unseen(items: Iterable[Document | IngestProblem], seen: set[str]) -> Iterator[Document | IngestProblem]:
+    for item in items:
+        if isinstance(item, Document):
+            if item.doc_id in seen:
+                continue
+            seen.add(item.doc_id)
+        yield item
+
+
+def ingest_paths(paths: Iterable[str | Path]) -> tuple[list[Document], list[IngestProblem]]:
+    """Read every path; return the documents (unique by content) and every problem met."""
+    return split_items(iter_documents(paths))

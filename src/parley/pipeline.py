@@ -6,7 +6,7 @@ call `process_documents` / `run_paths`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from parley.clean import clean_document
 from parley.dedup import assign_stories
 from parley.events import code_document
 from parley.events.classifier import EventClassifier, default_classifier
-from parley.ingest import IngestProblem, ingest_paths
+from parley.ingest import IngestProblem, iter_documents, iter_files
 from parley.model import Document
 from parley.nlp import load_nlp, parse, text_for_parsing
 from parley.places import locate_events
@@ -29,13 +29,12 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 @dataclass
 class RunReport:
-    documents: list[Document] = field(default_factory=list)
+    """What a run did: counts only, so that a corpus of any size streams through."""
+
+    documents: int = 0  # stored (coded, or cleaned by `ingest_only`)
+    events: int = 0
     skipped: int = 0  # already in the store
     problems: list[IngestProblem] = field(default_factory=list)
-
-    @property
-    def events(self) -> int:
-        return sum(len(d.events) for d in self.documents)
 
 
 # nouns whose "of" names the place itself: "in the city of Istanbul", "on the island of Corfu"
@@ -106,56 +105,87 @@ BATCH_SIZE = 200  # documents parsed and held in memory at once
 
 def run_paths(paths: Iterable[str | Path], store: Store, progress: Progress | None = None,
               reprocess: bool = False, batch_size: int = BATCH_SIZE) -> RunReport:
-    """Ingest, code and store documents batch by batch: memory stays bounded on large
-    corpora and an interrupted run keeps every batch already stored. People's roles learned
-    in one batch (or an earlier run) resolve names in later ones."""
-    docs, problems = ingest_paths(paths)
-    report = RunReport(problems=problems)
+    """Ingest, code and store documents batch by batch as they are read: memory stays bounded
+    on corpora of any size (a web archive streams page by page) and an interrupted run keeps
+    every batch already stored. People's roles learned in one batch (or an earlier run)
+    resolve names in later ones. Progress: files read, and documents coded of those read."""
+    report = RunReport()
     known = store.known_doc_ids(coded_only=True)
-    todo = [d for d in docs if reprocess or d.doc_id not in known]
-    report.skipped = len(docs) - len(todo)
     registry = ActorRegistry(load_knowledge())
     for person in store.load_people():
         if registry.find(person.name) is None:
             registry.people.append(person)
-    for first in range(0, len(todo), batch_size):
-        batch = todo[first:first + batch_size]
+    read = coded = 0
 
-        def batch_progress(stage: str, done: int, _total: int, offset: int = first) -> None:
-            if progress:
-                progress(stage, offset + done, len(todo))
+    def code(batch: list[Document]) -> None:
+        nonlocal coded
 
-        processed = process_documents(batch, registry, batch_progress)
+        def within_batch(stage: str, done: int, _total: int) -> None:
+            if progress:  # each stage's bar counts every document read so far
+                progress(stage, coded + done, read)
+
+        processed = process_documents(batch, registry, within_batch)
         for doc in batch:
             if not doc.text.strip():
                 report.problems.append(IngestProblem(doc.origin, "empty document after cleaning"))
         for doc in processed:
             store.save_document(doc)
         store.save_people(registry.people)
-        report.documents.extend(processed)
+        report.documents += len(processed)
+        report.events += sum(len(doc.events) for doc in processed)
+        coded += len(batch)
+
+    batch: list[Document] = []
+    for item in _with_file_progress(paths, progress):
+        if isinstance(item, IngestProblem):
+            report.problems.append(item)
+        elif not reprocess and item.doc_id in known:
+            report.skipped += 1
+        else:
+            read += 1
+            batch.append(item)
+            if len(batch) >= batch_size:
+                code(batch)
+                batch = []
+    if batch:
+        code(batch)
     refresh_stories(store)
     store.build_search_index()
     return report
 
 
+def _with_file_progress(paths: Iterable[str | Path], progress: Progress | None) -> Iterator[Document | IngestProblem]:
+    """iter_documents, telling progress how many of the input files have been read."""
+    paths = list(paths)
+    total = sum(1 for path, _problem in iter_files(paths) if path is not None) if progress else 0
+    files_seen: set[str] = set()
+    for item in iter_documents(paths):
+        if progress:
+            files_seen.add(item.origin.split("#", 1)[0])
+            progress("read", min(len(files_seen), total), total)
+        yield item
+    if progress:
+        progress("read", total, total)
+
+
 def ingest_only(paths: Iterable[str | Path], store: Store,
                 progress: Progress | None = None) -> RunReport:
     """Ingest and clean documents into the store without coding events (idempotent)."""
-    docs, problems = ingest_paths(paths)
-    report = RunReport(problems=problems)
+    report = RunReport()
     known = store.known_doc_ids()
-    for i, doc in enumerate(docs):
-        if doc.doc_id in known:
+    for item in _with_file_progress(paths, progress):
+        if isinstance(item, IngestProblem):
+            report.problems.append(item)
+            continue
+        if item.doc_id in known:
             report.skipped += 1
             continue
-        clean_document(doc)
-        if doc.text.strip():
-            store.save_document(doc, coded=False)
-            report.documents.append(doc)
+        clean_document(item)
+        if item.text.strip():
+            store.save_document(item, coded=False)
+            report.documents += 1
         else:
-            report.problems.append(IngestProblem(doc.origin, "empty document after cleaning"))
-        if progress:
-            progress("ingest", i + 1, len(docs))
+            report.problems.append(IngestProblem(item.origin, "empty document after cleaning"))
     store.build_search_index()
     return report
 
