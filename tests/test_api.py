@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import csv
+import io
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -72,3 +76,15 @@ def test_the_front_end_is_served_from_this_machine(client):
 def test_a_missing_database_is_an_error(tmp_path):
     with pytest.raises(FileNotFoundError):
         create_app(tmp_path / "none.duckdb")
+
+
+def test_filtered_events_download_as_csv_and_json_lines(client):
+    response = client.get("/api/export", params={"format": "csv", "country": "TUR"})
+    assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    expected = client.get("/api/events", params={"country": "TUR"}).json()["total"]
+    assert len(rows) == expected and all("TUR" in r["source_country"] + r["target_country"] for r in rows)
+    lines = client.get("/api/export", params={"format": "jsonl"}).text.splitlines()
+    assert len(lines) == client.get("/api/summary").json()["events"]
+    assert json.loads(lines[0])["doc_title"].startswith("Article")
+    assert client.get("/api/export", params={"format": "xml"}).status_code == 422

@@ -209,6 +209,11 @@ function applyFilters(filters) {
   const form = $("#filters");
   for (const key of FILTERS) form.elements[key].value = state.filters[key] || "";
   history.replaceState(null, "", `?${query()}`);
+  for (const format of ["csv", "jsonl"]) {
+    const params = query();
+    params.set("format", format);
+    $(`#download-${format}`).href = `/api/export?${params}`;
+  }
   loadEvents();
 }
 

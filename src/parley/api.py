@@ -6,6 +6,7 @@ front end from `web/`, every asset served locally (no CDN: the UI works offline)
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import threading
@@ -15,9 +16,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Query
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from parley.export import event_records, write_text_records
 from parley.model import PLOVER_TYPES
 from parley.store import Store
 
@@ -33,6 +35,11 @@ def found_or_404(found: dict[str, Any] | None, message: str) -> dict[str, Any]:
     if found is None:
         raise HTTPException(404, message)
     return found
+
+
+def known_type(event_type: str | None) -> None:
+    if event_type and event_type.upper() not in PLOVER_TYPES:
+        raise HTTPException(422, f"unknown event type {event_type!r}; one of {', '.join(PLOVER_TYPES)}")
 
 
 def create_app(db: str | Path, web_dir: Path = WEB_DIR) -> FastAPI:
@@ -68,14 +75,34 @@ def create_app(db: str | Path, web_dir: Path = WEB_DIR) -> FastAPI:
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> dict[str, Any]:
         """One page of events matching every filter, with the total that match."""
-        if type and type.upper() not in PLOVER_TYPES:
-            raise HTTPException(422, f"unknown event type {type!r}; one of {', '.join(PLOVER_TYPES)}")
+        known_type(type)
         filters = {"event_type": type, "country": country, "actor": actor, "since": since,
                    "until": until, "text": q}
         with reading() as s:
             total = s.count_events(**filters)
             rows = s.events(**filters, limit=limit, offset=offset)
         return {"total": total, "offset": offset, "limit": limit, "events": rows}
+
+    @app.get("/api/export")
+    def export(
+        format: Annotated[str, Query(pattern="^(csv|jsonl)$")] = "csv",
+        type: str | None = None,
+        country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,5}$")] = None,
+        actor: str | None = None,
+        q: str | None = None,
+        since: DateParam = None,
+        until: DateParam = None,
+    ) -> Response:
+        """Every event matching the filters, as a CSV (flattened) or JSON-lines download."""
+        known_type(type)
+        with reading() as s:
+            records = event_records(s, event_type=type, country=country, actor=actor, since=since,
+                                    until=until, text=q)
+        buffer = io.StringIO()
+        write_text_records(records, buffer, format)
+        media = "text/csv" if format == "csv" else "application/x-ndjson"
+        return Response(buffer.getvalue(), media_type=f"{media}; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="parley-events.{format}"'})
 
     @app.get("/api/events/{event_id}")
     def event(event_id: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from parley.store import EVENT_COLUMNS, Store
 
@@ -36,35 +36,46 @@ def flatten(record: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
-def export_events(store: Store, out: Path, fmt: str, **filters: Any) -> int:
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+def event_records(store: Store, **filters: Any) -> list[dict[str, Any]]:
+    """Events matching the filters in the export schema, with their document's title,
+    source and publication date."""
     records = [event_record(r) for r in store.events(**filters)]
-    docs = {d["doc_id"]: d for d in store.documents()}
+    docs = {d["doc_id"]: d for d in store.query("SELECT doc_id, title, source, published FROM documents")}
     for record in records:
         doc = docs.get(record["doc_id"], {})
         record["doc_title"] = doc.get("title")
         record["doc_source"] = doc.get("source")
         record["doc_published"] = doc.get("published")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "jsonl":
-        with out.open("w", encoding="utf-8") as fh:
-            for record in records:
-                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-    else:
-        flat = [flatten(r) for r in records]
-        if fmt == "csv":
-            with out.open("w", encoding="utf-8", newline="") as fh:
-                columns = list(flat[0]) if flat else [c for c in EVENT_COLUMNS]
-                writer = csv.DictWriter(fh, fieldnames=columns)
-                writer.writeheader()
-                writer.writerows(flat)
-        else:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
+    return records
 
-            table = pa.Table.from_pylist(flat) if flat else pa.table({c: [] for c in EVENT_COLUMNS})
-            pq.write_table(table, out)
+
+def write_text_records(records: list[dict[str, Any]], fh: TextIO, fmt: str) -> None:
+    """JSON lines (nested) or CSV (flattened) to an open text file."""
+    if fmt == "jsonl":
+        for record in records:
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return
+    flat = [flatten(r) for r in records]
+    writer = csv.DictWriter(fh, fieldnames=list(flat[0]) if flat else list(EVENT_COLUMNS))
+    writer.writeheader()
+    writer.writerows(flat)
+
+
+def export_events(store: Store, out: Path, fmt: str, **filters: Any) -> int:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    records = event_records(store, **filters)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        flat = [flatten(r) for r in records]
+        table = pa.Table.from_pylist(flat) if flat else pa.table({c: [] for c in EVENT_COLUMNS})
+        pq.write_table(table, out)
+    else:
+        with out.open("w", encoding="utf-8", newline="") as fh:
+            write_text_records(records, fh, fmt)
     return len(records)
 
 

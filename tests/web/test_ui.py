@@ -93,3 +93,10 @@ def test_a_bad_filter_is_explained_not_ignored(page):
     page.click("#filters button[type=reset]")
     page.wait_for_function("document.querySelector('#count').textContent.includes('of 6')")
     assert page.locator("#error").is_hidden()
+
+
+def test_the_download_links_carry_the_filters(page, server):
+    page.goto(f"{server}/?country=TUR")
+    page.wait_for_function("document.querySelector('#count').textContent.includes('of 1')")
+    href = page.get_attribute("#download-csv", "href")
+    assert "country=TUR" in href and "format=csv" in href
