@@ -346,3 +346,13 @@ def test_a_national_red_crescent_society_is_its_countrys_ngo(kb):
 def test_phrases_resolve(kb, text, country, sector):
     ref = resolve_phrase(text, kb)
     assert (ref.country, ref.sector) == (country, sector)
+
+
+def test_a_surname_two_known_people_share_is_the_one_in_office(code_text):
+    in_2010 = code_text("Lavrov held talks in Geneva with Clinton.", published="2010-03-06")
+    assert [a.name for a in in_2010.events[0].target] == ["Hillary Clinton"]
+    in_1998 = code_text("Lavrov held talks in Geneva with Clinton.", published="1998-03-06")
+    assert [a.name for a in in_1998.events[0].target] == ["Bill Clinton"]
+    # and a title learned on that day goes to the right person, not to a namesake
+    titled = code_text("Secretary of State Clinton met Lavrov in Geneva on Friday.", published="2010-03-06")
+    assert [(a.name, a.sector) for a in titled.events[0].source] == [("Hillary Clinton", "GOV")]

@@ -48,14 +48,18 @@ class ActorRegistry:
                 seen.add(person.actor_id)
                 self.people.append(replace(person, aliases=list(person.aliases), roles=list(person.roles)))
 
-    def find(self, name: str) -> Person | None:
-        """Exact alias, then name-part fuzzy match (transliteration variants, surname only)."""
+    def find(self, name: str, day: str | None = None) -> Person | None:
+        """Exact alias, then name-part fuzzy match (transliteration variants, surname only).
+        Of several people a name fits, the one in office on `day` ("Clinton" in 2010 is the
+        Secretary of State, not the former President)."""
         name = strip_titles(name)
         if not name or self.kb.lookup(name) is not None:
             return None  # "Montenegro" is a country before it is anyone's surname
-        for person in self.people:
-            if name in person.aliases or any(a.endswith(" " + name) for a in person.aliases):
-                return person
+        fitting = [person for person in self.people
+                   if name in person.aliases or any(a.endswith(" " + name) for a in person.aliases)]
+        if fitting:
+            in_office = [person for person in fitting if day and person.role_on(day) is not None]
+            return (in_office or fitting)[0]
         parts = name.split()
         best: tuple[float, Person | None] = (0.0, None)
         for person in self.people:
@@ -78,9 +82,9 @@ class ActorRegistry:
                     best = (score, person)
         return best[1]
 
-    def learn(self, name: str, role: Role | None) -> Person:
+    def learn(self, name: str, role: Role | None, day: str | None = None) -> Person:
         name = strip_titles(name)
-        person = self.find(name)
+        person = self.find(name, day)
         if person is None:
             person = Person(actor_id=f"person:{_slug(name)}", name=name, aliases=[name])
             self.people.append(person)
@@ -166,7 +170,7 @@ def learn_roles(parsed: Doc, doc: Document, registry: ActorRegistry) -> None:
     for ent in parsed.ents:
         if ent.label_ == "PERSON" and any(t.is_alpha for t in ent):
             role = role_from_phrase(role_phrase(ent), registry.kb, doc.published)
-            registry.learn(ent.text, role)
+            registry.learn(ent.text, role, doc.published)
 
 
 def person_ref(text: str, person: Person, day: str | None) -> ActorRef:
@@ -241,7 +245,7 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
             ref.sector = function if function in IGO_FUNCTIONS else exact.sector
         return ref
     if registry is not None:
-        person = registry.find(text) if is_person else None
+        person = registry.find(text, day) if is_person else None
         if person is None:
             person = _person_inside(text, registry)
         if person is not None:
