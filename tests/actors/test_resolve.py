@@ -356,3 +356,8 @@ def test_a_surname_two_known_people_share_is_the_one_in_office(code_text):
     # and a title learned on that day goes to the right person, not to a namesake
     titled = code_text("Secretary of State Clinton met Lavrov in Geneva on Friday.", published="2010-03-06")
     assert [(a.name, a.sector) for a in titled.events[0].source] == [("Hillary Clinton", "GOV")]
+
+
+def test_a_capital_two_countries_share_is_the_more_populous_ones(kb):
+    # Kingston is the capital of Jamaica and of Norfolk Island
+    assert kb.lookup("Kingston").country == "JAM"

