@@ -361,3 +361,11 @@ def test_a_surname_two_known_people_share_is_the_one_in_office(code_text):
 def test_a_capital_two_countries_share_is_the_more_populous_ones(kb):
     # Kingston is the capital of Jamaica and of Norfolk Island
     assert kb.lookup("Kingston").country == "JAM"
+
+
+def test_a_continent_or_world_region_names_no_town_s_country(kb):
+    from parley.actors.resolve import country_of_town
+
+    # towns called Asia (Philippines) and Middle East (Maryland) exist
+    assert country_of_town("Asia") is None and country_of_town("Middle East") is None
+    assert country_of_town("Aleppo") == "SYR"

@@ -572,3 +572,11 @@ def test_what_is_discussed_is_a_topic_not_a_party(code_text):
     assert [(e.event_type, [a.country for a in e.target]) for e in doc.events] == [("CONSULT", ["TUR"])]
     doc = code_text("Putin discussed the Syrian war with Erdogan.")
     assert [a.country for a in doc.events[0].target] == ["TUR"]
+
+
+def test_a_new_military_base_is_a_mobilisation_and_rioters_are_civilians(code_text):
+    base = code_text("US forces have set up a new military base in Manbij.")
+    assert [e.event_type for e in base.events] == ["MOBILIZE"]
+    assert code_text("The company set up a post office in the town.").events == []
+    riot = code_text("Rioters set fire to a police station in Hong Kong.")
+    assert riot.events and riot.events[0].source[0].sector == "CVL"

@@ -318,7 +318,10 @@ def country_of_town(text: str) -> str | None:
     name = re.sub(r"^the\s+", "", text.strip(), flags=re.I)
     if not re.fullmatch(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}", name) or name.lower() in STOP_WORDS:
         return None
-    towns = sorted((c for c in load_gazetteer().candidates(name)
+    candidates = load_gazetteer().candidates(name)
+    if any(c.place.feature in ("continent", "macro-region", "water") for c in candidates):
+        return None  # "Asia", "the Middle East": no town's, whatever town shares the name
+    towns = sorted((c for c in candidates
                     if c.place.feature == "city" and c.population >= TOWN_MIN_POPULATION and c.place.country),
                    key=lambda c: -c.population)
     if not towns:

@@ -107,7 +107,10 @@ VERBS: dict[str, Trigger] = _expand({
                             "increase troop, step up patrol, put on alert, "
                             # CAMEO 152: raising the alert status
                             "remain on alert, stay on alert, be on alert, go on alert, "
-                            "place on alert, put on standby",
+                            "place on alert, put on standby, "
+                            # a new military presence (ACLED "headquarters or base established")
+                            # ("establish a customer base", "a post office": not these)
+                            "set up base, set up outpost, establish outpost, open base",
     ("MOBILIZE", "weapons"): "test, arm",
     ("COERCE", "arrest"): "arrest, detain, jail, imprison, apprehend, round up, capture, "
                           "intern, prosecute, put under arrest, place under arrest, "
