@@ -580,3 +580,12 @@ def test_a_new_military_base_is_a_mobilisation_and_rioters_are_civilians(code_te
     assert code_text("The company set up a post office in the town.").events == []
     riot = code_text("Rioters set fire to a police station in Hong Kong.")
     assert riot.events and riot.events[0].source[0].sector == "CVL"
+
+
+def test_unnamed_protesters_are_civilians_of_where_they_protested(code_text):
+    held = code_text("Rallies were held across Pakistan on Friday against the execution.")
+    assert [(e.event_type, [(a.country, a.sector) for a in e.source]) for e in held.events] == \
+        [("PROTEST", [("PAK", "CVL")])]
+    erupted = code_text("Protests erupted in Tehran on Monday.")
+    assert [(a.country, a.sector) for a in erupted.events[0].source] == [("IRN", "CVL")]
+    assert code_text("Talks were held in Geneva.").events == []  # no party named: no event

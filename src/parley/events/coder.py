@@ -511,6 +511,11 @@ def trigger_for(verb: Token) -> tuple[Trigger | None, Token | None, str]:
         entry = _object_entry(lemma, particle, patient.lemma_.lower()) if patient is not None else None
         if entry is not None:
             return VERBS[entry], None, entry
+        # "rallies were held": the light verb's protest is its subject (its protesters are
+        # those of the place; "talks were held in Geneva" names no party and is no event)
+        noun = noun_phrase_trigger(patient) if patient is not None and lemma in LIGHT_VERBS else None
+        if noun is not None and patient is not None and noun[0] == "PROTEST":
+            return noun, patient, f"{patient.lemma_.lower()} {lemma}"
     if obj is not None and lemma in REVERSAL_VERBS:
         # "lifted the blockade", "shortened the curfew", "called off the strike"
         particle_ok = lemma != "call" or (particle is not None and particle.lower_ == "off")
@@ -900,6 +905,10 @@ def code_sentence(sent: Span, sentence_index: int, ctx: CodingContext) -> list[E
             sources = _weapon_of(token, ctx)
             if not sources and _accident(token):
                 continue  # "killed in a plane crash": no one attacked anyone
+        elif (passive or event_subject) and not sources and event_type == "PROTEST":
+            # "rallies were held across Pakistan", "protests erupted in Tehran": unnamed
+            # protesters, of the country where they protested
+            sources = _people_of_place(token, ctx)
         if not sources and not ((passive or event_subject or reported or unknown_attacker) and targets):
             continue  # an event needs someone doing it (or a passive with a known patient)
         _domestic_country(sent, sources, ctx)
@@ -923,17 +932,34 @@ STATE_ACT_TYPES = {"COERCE", "SANCTION", "ACCUSE"}
 def _state_of_place(verb: Token, ctx: CodingContext) -> list[ActorRef]:
     """The state of the country a passive act happened in ("was arrested in Lebanon",
     "was put under investigation in Italy"): its authorities did it."""
-    # "in Lebanon" on the verb, or on its phrase ("put under investigation in Italy")
+    found = _country_of_place(verb, ctx, ("in",))
+    return [state_ref(found[0], found[1], ctx.registry.kb)] if found else []
+
+
+def _people_of_place(verb: Token, ctx: CodingContext) -> list[ActorRef]:
+    """Civilians of the country an act happened in ("protests were held across Pakistan")."""
+    found = _country_of_place(verb, ctx, ("in", "across", "throughout", "around"))
+    if found is None:
+        return []
+    text, country = found
+    return [ActorRef(text=text, actor_id=f"{country}:CVL", name=None, country=country, sector="CVL")]
+
+
+def _country_of_place(verb: Token, ctx: CodingContext, prepositions: tuple[str, ...]) -> tuple[str, str] | None:
+    """The place named after one of the prepositions, on the verb or on its phrase ("put
+    under investigation in Italy"), and its country."""
     holders = [verb, *prep_objects(verb)]
+    subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS), None)
+    holders += [subject] if subject is not None else []  # "protests in Tehran erupted"
     for prep in (c for h in holders for c in h.children):
-        if prep.dep_ != "prep" or prep.lower_ != "in":
+        if prep.dep_ != "prep" or prep.lower_ not in prepositions:
             continue
         for pobj in (c for c in prep.children if c.dep_ == "pobj" and c.ent_type_ in ("GPE", "LOC")):
             text = noun_phrase(pobj).text
             country = resolve_phrase(text, ctx.registry.kb).country or country_of_city_in(text, ctx.registry.kb)
             if country and not is_igo_code(country, ctx.registry.kb):
-                return [state_ref(text, country, ctx.registry.kb)]
-    return []
+                return text, country
+    return None
 
 
 ACCIDENT_NOUNS = {"crash", "accident", "collision", "fire", "blaze", "flood", "flooding", "earthquake",
