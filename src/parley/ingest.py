@@ -10,6 +10,7 @@ import io
 import json
 import re
 import time
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -187,7 +188,8 @@ def iter_warc(path: Path, stream: BinaryIO) -> Iterator[Document | IngestProblem
                             [fallback] if fallback else [])
             doc.url = uri or None
             yield doc
-    except (ArchiveLoadFailed, OSError, EOFError) as err:
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as err:
+        # (a truncated or corrupt archive fails where it breaks; what came before is kept)
         yield IngestProblem(str(path), f"unreadable web archive ({err})")
         return
     if not pages:
