@@ -79,7 +79,7 @@ def write_articles(path: Path) -> None:
 def coded_store(tmp_path_factory):
     """A store holding three small articles of our own, coded by the full pipeline."""
     from parley.ingest import ingest_paths
-    from parley.pipeline import process_documents
+    from parley.pipeline import process_documents, refresh_stories
     from parley.store import Store
 
     folder = tmp_path_factory.mktemp("articles")
@@ -91,5 +91,6 @@ def coded_store(tmp_path_factory):
     with Store(path) as store:
         for doc in docs:
             store.save_document(doc)
+        refresh_stories(store)
         store.build_search_index()
     return path

@@ -88,3 +88,10 @@ def test_filtered_events_download_as_csv_and_json_lines(client):
     assert len(lines) == client.get("/api/summary").json()["events"]
     assert json.loads(lines[0])["doc_title"].startswith("Article")
     assert client.get("/api/export", params={"format": "xml"}).status_code == 422
+
+
+def test_every_report_of_one_story(client):
+    event = client.get("/api/events", params={"type": "ACCUSE"}).json()["events"][0]
+    story = client.get("/api/events", params={"story": event["story_id"]}).json()
+    assert event in story["events"] and all(e["story_id"] == event["story_id"] for e in story["events"])
+    assert story["total"] < client.get("/api/summary").json()["events"]

@@ -4,7 +4,7 @@
 
 const TYPES = ["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
   "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"];
-const FILTERS = ["type", "country", "actor", "q", "since", "until"];
+const FILTERS = ["type", "country", "actor", "q", "since", "until", "story"];
 const PAGE = 50;
 const SVG_NS = "http://www.w3.org/2000/svg";
 const QUAD_COLOURS = {
@@ -246,12 +246,22 @@ async function showEvent(event, row) {
     + `${event.date_text ? ", from “" + escapeHtml(event.date_text) + "”" : ""}${event.date_inferred ? ", inferred" : ""})</span></dd>`
     + `<dt>where</dt><dd>${place}</dd>`
     + `<dt>coded by</dt><dd>${escapeHtml(event.coded_by)} <span class="muted">(confidence ${event.confidence})</span></dd>`
-    + `<dt>story</dt><dd>${event.num_articles} article(s), ${event.num_sources} source(s)</dd>`
+    + `<dt>story</dt><dd>${event.story_id
+      ? `<a href="#" id="story-link">${event.num_articles} article(s), ${event.num_sources} source(s)</a>`
+        + ` <span class="muted">(every report of it)</span>`
+      : "–"}</dd>`
     + `<dt>document</dt><dd>${escapeHtml(doc.title || doc.origin)}</dd>`
     + `<dt>published</dt><dd>${escapeHtml(doc.published || "not given")}${doc.source ? " · " + escapeHtml(doc.source) : ""}</dd>`
     + `<dt>url</dt><dd>${link}</dd></dl>`
     + `<div id="doc-text">${marked}</div>`;
   $("#detail").hidden = false;
+  const storyLink = $("#story-link");
+  if (storyLink) {
+    storyLink.addEventListener("click", (e) => {
+      e.preventDefault();
+      applyFilters({ story: event.story_id });
+    });
+  }
   const sentence = document.getElementById("sentence");
   if (sentence) sentence.scrollIntoView({ block: "center" });
 }

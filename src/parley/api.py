@@ -71,13 +71,14 @@ def create_app(db: str | Path, web_dir: Path = WEB_DIR) -> FastAPI:
         q: Annotated[str | None, Query(description="words in the sentence")] = None,
         since: DateParam = None,
         until: DateParam = None,
+        story: Annotated[str | None, Query(description="a story id: every report of one event")] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> dict[str, Any]:
         """One page of events matching every filter, with the total that match."""
         known_type(type)
         filters = {"event_type": type, "country": country, "actor": actor, "since": since,
-                   "until": until, "text": q}
+                   "until": until, "text": q, "story": story}
         with reading() as s:
             total = s.count_events(**filters)
             rows = s.events(**filters, limit=limit, offset=offset)
@@ -92,12 +93,13 @@ def create_app(db: str | Path, web_dir: Path = WEB_DIR) -> FastAPI:
         q: str | None = None,
         since: DateParam = None,
         until: DateParam = None,
+        story: str | None = None,
     ) -> Response:
         """Every event matching the filters, as a CSV (flattened) or JSON-lines download."""
         known_type(type)
         with reading() as s:
             records = event_records(s, event_type=type, country=country, actor=actor, since=since,
-                                    until=until, text=q)
+                                    until=until, text=q, story=story)
         buffer = io.StringIO()
         write_text_records(records, buffer, format)
         media = "text/csv" if format == "csv" else "application/x-ndjson"

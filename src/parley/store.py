@@ -182,7 +182,7 @@ class Store:
     @staticmethod
     def _event_filter(event_type: str | None = None, actor: str | None = None,
                       country: str | None = None, since: str | None = None, until: str | None = None,
-                      text: str | None = None) -> tuple[str, list[Any]]:
+                      text: str | None = None, story: str | None = None) -> tuple[str, list[Any]]:
         where, params = ["1=1"], []
         if event_type:
             where.append("event_type = ?")
@@ -202,13 +202,17 @@ class Store:
         if text:
             where.append("lower(sentence) LIKE ?")
             params.append(f"%{text.lower()}%")
+        if story:
+            where.append("story_id = ?")
+            params.append(story)
         return " AND ".join(where), params
 
     def events(self, event_type: str | None = None, actor: str | None = None,
                country: str | None = None, since: str | None = None, until: str | None = None,
-               limit: int | None = None, offset: int = 0, text: str | None = None) -> list[dict[str, Any]]:
+               limit: int | None = None, offset: int = 0, text: str | None = None,
+               story: str | None = None) -> list[dict[str, Any]]:
         """Events matching every filter given, by date (undated last), then document order."""
-        where, params = self._event_filter(event_type, actor, country, since, until, text)
+        where, params = self._event_filter(event_type, actor, country, since, until, text, story)
         sql = (f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE {where} "
                "ORDER BY date NULLS LAST, doc_id, sentence_start")
         if limit:
@@ -219,8 +223,8 @@ class Store:
 
     def count_events(self, event_type: str | None = None, actor: str | None = None,
                      country: str | None = None, since: str | None = None, until: str | None = None,
-                     text: str | None = None) -> int:
-        where, params = self._event_filter(event_type, actor, country, since, until, text)
+                     text: str | None = None, story: str | None = None) -> int:
+        where, params = self._event_filter(event_type, actor, country, since, until, text, story)
         return int(self.query(f"SELECT count(*) AS n FROM events WHERE {where}", params)[0]["n"])
 
     @staticmethod

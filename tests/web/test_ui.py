@@ -100,3 +100,14 @@ def test_the_download_links_carry_the_filters(page, server):
     page.wait_for_function("document.querySelector('#count').textContent.includes('of 1')")
     href = page.get_attribute("#download-csv", "href")
     assert "country=TUR" in href and "format=csv" in href
+
+
+def test_an_events_story_link_lists_every_report_of_it(page, server):
+    page.goto(server)
+    page.wait_for_selector("#events tbody tr")
+    page.click("#events tbody tr:has-text('urged')")
+    page.wait_for_selector("#detail:not([hidden]) #story-link")
+    page.click("#story-link")
+    page.wait_for_function("new URLSearchParams(location.search).has('story')")
+    page.wait_for_function("document.querySelector('#count').textContent.includes('of 1')")
+    assert "urged" in page.text_content("#events tbody")
