@@ -143,8 +143,8 @@ def test_documents_stream_file_by_file(tmp_path, monkeypatch):
     (tmp_path / "b.txt").write_text("NATO met in Brussels.")
     (tmp_path / "c.txt").write_text("Russia and Georgia agreed to talks.")  # a copy
     read: list[str] = []
-    original = ingest.read_path
-    monkeypatch.setattr(ingest, "read_path", lambda path: (read.append(path.name), original(path))[1])
+    original = ingest.iter_path
+    monkeypatch.setattr(ingest, "iter_path", lambda path: (read.append(path.name), original(path))[1])
     stream = ingest.iter_documents([tmp_path])
     first = next(stream)
     assert read == ["a.txt"] and first.raw.startswith("Russia")  # nothing read ahead

@@ -12,7 +12,7 @@ const QUAD_COLOURS = {
   verbal_conflict: "#d08c2f", material_conflict: "#b23a3a",
 };
 
-const state = { filters: {}, offset: 0, total: 0, selected: null };
+const state = { filters: {}, offset: 0 };
 const $ = (selector) => document.querySelector(selector);
 
 function escapeHtml(text) {
@@ -190,7 +190,6 @@ async function loadEvents() {
   try {
     const page = await getJson(`/api/events?${params}`);
     showError(null);
-    state.total = page.total;
     const body = $("#events tbody");
     body.replaceChildren(...page.events.map(eventRow));
     const last = Math.min(page.total, state.offset + page.events.length);

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import FastAPI, HTTPException, Query
+from fastapi import Depends, FastAPI, HTTPException, Query
 from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -37,9 +37,23 @@ def found_or_404(found: dict[str, Any] | None, message: str) -> dict[str, Any]:
     return found
 
 
-def known_type(event_type: str | None) -> None:
-    if event_type and event_type.upper() not in PLOVER_TYPES:
-        raise HTTPException(422, f"unknown event type {event_type!r}; one of {', '.join(PLOVER_TYPES)}")
+def event_filters(
+    type: Annotated[str | None, Query(description="PLOVER event type")] = None,
+    country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,5}$")] = None,
+    actor: str | None = None,
+    q: Annotated[str | None, Query(description="words in the sentence")] = None,
+    since: DateParam = None,
+    until: DateParam = None,
+    story: Annotated[str | None, Query(description="a story id: every report of one event")] = None,
+) -> dict[str, Any]:
+    """The filters the event list and the download share, as Store.events takes them."""
+    if type and type.upper() not in PLOVER_TYPES:
+        raise HTTPException(422, f"unknown event type {type!r}; one of {', '.join(PLOVER_TYPES)}")
+    return {"event_type": type, "country": country, "actor": actor, "since": since,
+            "until": until, "text": q, "story": story}
+
+
+EventFilters = Annotated[dict[str, Any], Depends(event_filters)]
 
 
 def create_app(db: str | Path, web_dir: Path = WEB_DIR) -> FastAPI:
@@ -48,6 +62,8 @@ def create_app(db: str | Path, web_dir: Path = WEB_DIR) -> FastAPI:
     path = Path(db)
     if not path.exists():
         raise FileNotFoundError(f"no such database: {path}")
+    if not (web_dir / "index.html").exists():
+        raise FileNotFoundError(f"front end not found in {web_dir} (set PARLEY_WEB_DIR)")
     store = Store(path, read_only=True)
     lock = threading.Lock()
     app = FastAPI(title="Parley", description="Political event data (PLOVER) from news text.")
@@ -64,42 +80,20 @@ def create_app(db: str | Path, web_dir: Path = WEB_DIR) -> FastAPI:
             return s.summary()
 
     @app.get("/api/events")
-    def events(
-        type: Annotated[str | None, Query(description="PLOVER event type")] = None,
-        country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,5}$")] = None,
-        actor: str | None = None,
-        q: Annotated[str | None, Query(description="words in the sentence")] = None,
-        since: DateParam = None,
-        until: DateParam = None,
-        story: Annotated[str | None, Query(description="a story id: every report of one event")] = None,
-        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
-    ) -> dict[str, Any]:
+    def events(filters: EventFilters, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+               offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
         """One page of events matching every filter, with the total that match."""
-        known_type(type)
-        filters = {"event_type": type, "country": country, "actor": actor, "since": since,
-                   "until": until, "text": q, "story": story}
         with reading() as s:
             total = s.count_events(**filters)
             rows = s.events(**filters, limit=limit, offset=offset)
         return {"total": total, "offset": offset, "limit": limit, "events": rows}
 
     @app.get("/api/export")
-    def export(
-        format: Annotated[str, Query(pattern="^(csv|jsonl)$")] = "csv",
-        type: str | None = None,
-        country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,5}$")] = None,
-        actor: str | None = None,
-        q: str | None = None,
-        since: DateParam = None,
-        until: DateParam = None,
-        story: str | None = None,
-    ) -> Response:
+    def export(filters: EventFilters,
+               format: Annotated[str, Query(pattern="^(csv|jsonl)$")] = "csv") -> Response:
         """Every event matching the filters, as a CSV (flattened) or JSON-lines download."""
-        known_type(type)
         with reading() as s:
-            records = event_records(s, event_type=type, country=country, actor=actor, since=since,
-                                    until=until, text=q, story=story)
+            records = event_records(s, **filters)
         buffer = io.StringIO()
         write_text_records(records, buffer, format)
         media = "text/csv" if format == "csv" else "application/x-ndjson"
@@ -133,9 +127,6 @@ def create_app(db: str | Path, web_dir: Path = WEB_DIR) -> FastAPI:
                 return s.search(q, limit)
             except RuntimeError as err:
                 raise HTTPException(503, str(err)) from err
-
-    if not (web_dir / "index.html").exists():
-        raise FileNotFoundError(f"front end not found in {web_dir} (set PARLEY_WEB_DIR)")
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:

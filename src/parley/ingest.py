@@ -132,11 +132,6 @@ def read_feed(path: Path, text: str, warnings: list[str]) -> tuple[list[Document
     return docs, problems
 
 
-def read_warc(path: Path, stream: BinaryIO) -> tuple[list[Document], list[IngestProblem]]:
-    """A web archive's documents and problems (see iter_warc), all at once."""
-    return split_items(iter_warc(path, stream))
-
-
 def split_items(items: Iterable[Document | IngestProblem]) -> tuple[list[Document], list[IngestProblem]]:
     docs: list[Document] = []
     problems: list[IngestProblem] = []
@@ -234,20 +229,29 @@ def read_jsonl(path: Path, text: str, warnings: list[str]) -> tuple[list[Documen
 
 def read_path(path: Path) -> tuple[list[Document], list[IngestProblem]]:
     """Read one file into zero or more documents, with the problems met."""
+    return split_items(iter_path(path))
+
+
+def iter_path(path: Path) -> Iterator[Document | IngestProblem]:
+    """One file's problems and documents, a web archive's page by page."""
     try:
         if path.name.lower().endswith(WARC_SUFFIXES):
             with path.open("rb") as stream:  # binary, often large: streamed, never read whole
-                return read_warc(path, stream)
+                yield from iter_warc(path, stream)
+            return
         data = path.read_bytes()
     except OSError as err:
-        return [], [IngestProblem(str(path), f"cannot read file ({err.strerror or err})")]
-    return read_data(path, data)
+        yield IngestProblem(str(path), f"cannot read file ({err.strerror or err})")
+        return
+    docs, problems = read_data(path, data)
+    yield from problems
+    yield from docs
 
 
 def read_data(path: Path, data: bytes) -> tuple[list[Document], list[IngestProblem]]:
     """The documents in one file's bytes (read here, or handed over by a Spark worker)."""
     if path.name.lower().endswith(WARC_SUFFIXES):
-        return read_warc(path, io.BytesIO(data))
+        return split_items(iter_warc(path, io.BytesIO(data)))
     if not data.strip():
         return [], [IngestProblem(str(path), "empty document")]
     if looks_binary(data):
@@ -265,34 +269,21 @@ def read_data(path: Path, data: bytes) -> tuple[list[Document], list[IngestProbl
     return [_document(str(path), text, fmt, warnings)], problems
 
 
-def iter_documents(paths: Iterable[str | Path], seen: set[str] | None = None) -> Iterator[Document | IngestProblem]:
+def iter_documents(paths: Iterable[str | Path]) -> Iterator[Document | IngestProblem]:
     """Every document under the paths, unique by content, and every problem met, file by file
     (a web archive page by page): a corpus of any size streams through."""
-    seen = set() if seen is None else seen
+    seen: set[str] = set()
     for path, problem in iter_files(paths):
         if problem:
             yield problem
             continue
         assert path is not None
-        if path.name.lower().endswith(WARC_SUFFIXES):
-            try:
-                with path.open("rb") as stream:
-                    yield from _unseen(iter_warc(path, stream), seen)
-            except OSError as err:
-                yield IngestProblem(str(path), f"cannot read file ({err.strerror or err})")
-            continue
-        file_docs, file_problems = read_path(path)
-        yield from file_problems
-        yield from _unseen(file_docs, seen)
-
-
-def _unseen(items: Iterable[Document | IngestProblem], seen: set[str]) -> Iterator[Document | IngestProblem]:
-    for item in items:
-        if isinstance(item, Document):
-            if item.doc_id in seen:
-                continue
-            seen.add(item.doc_id)
-        yield item
+        for item in iter_path(path):
+            if isinstance(item, Document):
+                if item.doc_id in seen:
+                    continue
+                seen.add(item.doc_id)
+            yield item
 
 
 def ingest_paths(paths: Iterable[str | Path]) -> tuple[list[Document], list[IngestProblem]]:

@@ -47,7 +47,7 @@ def documents_of_file(item: tuple[str, bytes]) -> Iterator[dict[str, Any]]:
     path = Path(name.removeprefix("file:"))
     docs, problems = read_data(path, data)
     for problem in problems:
-        yield {"problem": str(problem), "fatal": problem.fatal}
+        yield {"problem": str(problem)}
     for doc in docs:
         yield {"doc_id": doc.doc_id, "origin": doc.origin, "raw": doc.raw, "fmt": doc.fmt,
                "title": doc.title, "source": doc.source, "url": doc.url, "author": doc.author,
@@ -69,7 +69,7 @@ def code_partition(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     kept = process_documents(docs, ActorRegistry(load_knowledge()))
     for doc in docs:
         if doc not in kept:
-            yield {"problem": f"{doc.origin}: empty document after cleaning", "fatal": True}
+            yield {"problem": f"{doc.origin}: empty document after cleaning"}
     for doc in kept:
         meta = {"doc_title": doc.title, "doc_source": doc.source, "doc_published": doc.published}
         yield {"document": {"doc_id": doc.doc_id, "title": doc.title, "source": doc.source,

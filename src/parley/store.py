@@ -49,6 +49,8 @@ EVENT_COLUMNS = [
     "coded_by", "story_id", "num_articles", "num_sources",
 ]
 
+SELECT_EVENTS = f"SELECT {', '.join(EVENT_COLUMNS)} FROM events"
+
 
 def _fts_extension_path() -> Path | None:
     try:
@@ -213,7 +215,7 @@ class Store:
                story: str | None = None) -> list[dict[str, Any]]:
         """Events matching every filter given, by date (undated last), then document order."""
         where, params = self._event_filter(event_type, actor, country, since, until, text, story)
-        sql = (f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE {where} "
+        sql = (f"{SELECT_EVENTS} WHERE {where} "
                "ORDER BY date NULLS LAST, doc_id, sentence_start")
         if limit:
             sql += f" LIMIT {int(limit)}"
@@ -234,7 +236,7 @@ class Store:
         return row
 
     def event(self, event_id: str) -> dict[str, Any] | None:
-        rows = self.query(f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE event_id = ?", [event_id])
+        rows = self.query(f"{SELECT_EVENTS} WHERE event_id = ?", [event_id])
         return self._decoded(rows[0]) if rows else None
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
@@ -246,7 +248,7 @@ class Store:
         doc = rows[0]
         doc["warnings"] = json.loads(doc["warnings"]) if doc["warnings"] else []
         doc["events"] = [self._decoded(r) for r in self.query(
-            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE doc_id = ? ORDER BY sentence_start, "
+            f"{SELECT_EVENTS} WHERE doc_id = ? ORDER BY sentence_start, "
             "trigger_start", [doc_id])]
         return doc
 
