@@ -92,6 +92,8 @@ class DataSet:
 def first_record(path: Path) -> dict[str, Any]:
     import json
 
+    if path.is_dir():
+        return {}
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             if line.strip():
