@@ -196,3 +196,17 @@ def test_world_regions_and_seas_are_places_not_namesake_towns():
 def test_an_incident_at_sea_is_located_at_sea(code_text):
     doc = code_text("Iranian boats attacked a tanker in the Strait of Hormuz on Tuesday.")
     assert doc.events and doc.events[0].location.name == "Strait of Hormuz"
+
+
+def test_actors_without_a_country_are_of_the_country_the_document_is_about(code_text):
+    doc = code_text("Police in Hopkinton, Massachusetts arrested two men on Monday. "
+                    "Officers in Boston said the suspects attacked a woman.")
+    actors = [a for e in doc.events for a in e.source + e.target]
+    assert actors and all(a.country == "USA" for a in actors)
+
+
+def test_a_document_of_several_countries_gives_its_actors_none(code_text):
+    doc = code_text("Police arrested two men on Monday. Russia and Georgia met in Geneva, "
+                    "and France and Germany met in Berlin.")
+    police = [a for e in doc.events for a in e.source if a.text.lower() == "police"]
+    assert police and police[0].country is None

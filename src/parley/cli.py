@@ -287,8 +287,9 @@ def _run_eval(module: str, data: Path | None, dataset: str) -> None:
 
 @eval_app.command("events")
 def eval_events(data: DataOption = None,
-                dataset: Annotated[str, typer.Option(help="plover, conflibert, case2021 or all.")] = "all") -> None:
-    """PLOVER type accuracy/macro-F1 and actor countries; ConfliBERT penta-class; CASE 2021."""
+                dataset: Annotated[str, typer.Option(help="plover, conflibert, case2021, realnews or all.")] = "all") -> None:
+    """PLOVER type accuracy/macro-F1 and actor countries; ConfliBERT penta-class; CASE 2021;
+    the project's real-news test split (model-first coder, rules alone, model alone)."""
     _run_eval("events", data, dataset)
 
 
@@ -326,20 +327,98 @@ def eval_places(data: DataOption = None,
 
 @train_app.command("events")
 def train_events(data: DataOption = None,
-                 codebook: Annotated[Path | None, typer.Option(help="PLOVER structured codebook CSV.")] = None,
+                 epochs: Annotated[int, typer.Option(help="Passes over the training data.")] = 3,
                  out: Annotated[Path | None, typer.Option(help="Where to write the model.")] = None) -> None:
-    """Train the sentence classifier (MiniLM embeddings + logistic regression)."""
-    from parley.evaluation.metrics import default_data
-    from parley.events.classifier import EventClassifier, load_training_data
+    """Fine-tune the event-type model (MiniLM, 16 PLOVER types + none) on the real-news
+    train split and the synthetic stories (--data), calibrated on the dev split."""
+    from parley.events.classifier import TrainConfig
+    from parley.events.training import train_event_model
+    from parley.realnews import CorpusError
 
-    stories = data or default_data("events/ngec_gpt_synthetic_events_2023-10-19.csv")
-    book = codebook or default_data("ontology/ngec2025_PLOVER_structured_codebook.csv")
-    if not stories.exists():
-        fail(f"training data not found: {stories}")
-    texts, labels = load_training_data(stories, book)
-    err_console.print(f"training on {len(texts)} examples ({len(set(labels))} event types)...")
-    path = EventClassifier.train(texts, labels).save(out)
+    if data is not None and not data.exists():
+        fail(f"training data not found: {data}")
+    try:
+        with progress_bar() as update:
+            model, report = train_event_model(data, TrainConfig(epochs=epochs),
+                                              lambda done, total: update("train", done, total))
+    except (CorpusError, FileNotFoundError, ValueError) as err:
+        fail(str(err))
+    path = model.save(out)
+    console.print(f"trained on {report.examples} sentences ({report.realnews} real news, "
+                  f"{report.stories} synthetic ledes); dev: threshold {report.threshold}, "
+                  f"type macro-F1 {report.dev_macro_f1:.3f}", highlight=False)
+    rows = ", ".join(f"{t} {r:.2f}/{m:.2f}" for t, (r, m) in report.precision.items())
+    console.print(f"dev precision rules/model: {rows}", highlight=False)
+    console.print(f"rules trusted over the model for: {', '.join(report.rule_trusted) or 'none'}",
+                  highlight=False)
     console.print(f"wrote {path}")
+
+
+realnews_app = typer.Typer(help="The project's annotated real-news corpus (docs/annotation.md).",
+                           no_args_is_help=True)
+app.add_typer(realnews_app, name="realnews")
+
+
+@realnews_app.command("sample")
+def realnews_sample(seed: Annotated[int, typer.Option(help="Random seed of the draw.")] = 14,
+                    force: Annotated[bool, typer.Option(help="Overwrite an existing sample.")] = False) -> None:
+    """Draw the corpus's sentences from ../shared again (how data/realnews/sentences.jsonl was made)."""
+    from parley.realnews import REPO_DATA, SENTENCES_FILE, sample, write_sample
+
+    if (REPO_DATA / SENTENCES_FILE).exists() and not force:
+        fail(f"{REPO_DATA / SENTENCES_FILE} exists and its sentences are annotated; --force to redraw")
+    refs = sample(seed)
+    console.print(f"wrote {len(refs)} sentences of {len({(r.corpus, r.doc_id) for r in refs})} "
+                  f"documents to {write_sample(refs)}")
+
+
+@realnews_app.command("show")
+def realnews_show(split: Annotated[str | None, typer.Option(help="train, dev or test.")] = None,
+                  limit: Annotated[int, typer.Option(help="Sentences to print.")] = 20) -> None:
+    """Print annotated sentences, rebuilt from ../shared, with their events."""
+    from parley.realnews import CorpusError, load_annotations
+
+    try:
+        sentences = load_annotations(split=split)
+    except (CorpusError, FileNotFoundError) as err:
+        fail(str(err))
+    for s in sentences[:limit]:
+        console.print(f"[bold]{s.ref.sid}[/] ({s.ref.split}) {s.text}", highlight=False)
+        for e in s.events:
+            src = ", ".join(f"{s.text[a.start:a.end]} {a.country or '-'}/{a.sector or '-'}" for a in e.source)
+            tgt = ", ".join(f"{s.text[a.start:a.end]} {a.country or '-'}/{a.sector or '-'}" for a in e.target)
+            flags = " ".join(f for f in ("negated", "future", "hypothetical") if getattr(e, f))
+            console.print(f"    {e.event_type}:{e.mode or ''} '{s.text[e.trigger[0]:e.trigger[1]]}' "
+                          f"[{src}] -> [{tgt}] {flags}", highlight=False)
+
+
+@realnews_app.command("stats")
+def realnews_stats() -> None:
+    """Sentences, documents and events per corpus and split, and the agreement of the second pass."""
+    from parley.realnews import CorpusError, agreement, corpus_stats
+
+    try:
+        for line in corpus_stats():
+            console.print(line, highlight=False)
+        print_figures(agreement())
+    except (CorpusError, FileNotFoundError) as err:
+        fail(str(err))
+
+
+@realnews_app.command("import")
+def realnews_import(files: Annotated[list[Path], typer.Argument(help="Annotators' JSONL files (span texts).")],
+                    annotator: Annotated[str, typer.Option(help="Who annotated them.")],
+                    second_pass: Annotated[bool, typer.Option(help="Write the second, independent pass.")] = False) -> None:
+    """Turn annotations written with span texts into the stored form (character offsets)."""
+    from parley.realnews import CorpusError, import_annotations
+
+    try:
+        count, problems = import_annotations(files, annotator, second_pass)
+    except (CorpusError, FileNotFoundError, ValueError) as err:
+        fail(str(err))
+    for problem in problems:
+        err_console.print(f"skipped: {problem}", highlight=False)
+    console.print(f"stored {count} annotated sentences")
 
 
 @app.command()

@@ -13,14 +13,15 @@ from pathlib import Path
 from spacy.tokens import Doc, Token
 
 from parley.actors import ActorRegistry, annotate_mentions, learn_roles, load_knowledge
+from parley.actors.resolve import place_in_country
 from parley.clean import clean_document
 from parley.dedup import assign_stories
 from parley.events import code_document
-from parley.events.classifier import EventClassifier, default_classifier
+from parley.events.classifier import EventTypeModel, default_classifier
 from parley.ingest import IngestProblem, iter_documents, iter_files
 from parley.model import Document
 from parley.nlp import load_nlp, parse, text_for_parsing
-from parley.places import locate_events
+from parley.places import home_country, locate_events
 from parley.store import Store
 from parley.time import date_events, time_expressions
 
@@ -59,18 +60,43 @@ def date_and_locate(doc: Document, parsed: Doc) -> None:
               for e in parsed.ents if e.label_ in ("GPE", "LOC", "FAC")]
     date_events(doc, times)
     locate_events(doc, places)
+    _actors_at_home(doc)
+
+
+# sectors whose actors belong to no state by default: they keep their own country or none
+INTERNATIONAL_SECTORS = {"IGO", "NGO", "MNC"}
+
+
+def _actors_at_home(doc: Document) -> None:
+    """An event actor the text gives no country ("police", "Wheeler", "two men") is of the
+    country the document is about, when one country dominates it; a known organisation
+    without a country (Amnesty International) stays international."""
+    actors = [a for e in doc.events for a in e.source + e.target
+              if a.country is None and a.sector not in INTERNATIONAL_SECTORS
+              and not (a.actor_id or "").startswith("org:")]
+    if not actors:
+        return
+    home = home_country(doc)
+    if home is not None:
+        for actor in actors:
+            place_in_country(actor, home)
 
 
 def process_documents(docs: list[Document], registry: ActorRegistry | None = None,
                       progress: Progress | None = None, clean: bool = True,
-                      classifier: EventClassifier | None | bool = True) -> list[Document]:
+                      classifier: EventTypeModel | None | bool = True,
+                      coder: str = "model-first") -> list[Document]:
     """Run every stage after ingest on docs (in place); returns the docs that have text.
-    clean=False codes doc.text (or doc.raw) as it is, for text that is already clean."""
+    clean=False codes doc.text (or doc.raw) as it is, for text that is already clean.
+    classifier: the event-type model (True: the trained one, if any; False: rules alone)."""
     registry = registry or ActorRegistry(load_knowledge())
+    model: EventTypeModel | None
     if classifier is True:
-        classifier = default_classifier()  # None when no model has been trained
+        model = default_classifier()  # None when no model has been trained
     elif classifier is False:
-        classifier = None
+        model = None
+    else:
+        model = classifier
     kept: list[Document] = []
     for i, doc in enumerate(docs):
         if clean:
@@ -91,9 +117,14 @@ def process_documents(docs: list[Document], registry: ActorRegistry | None = Non
     # two passes: roles learned anywhere in the batch resolve names everywhere in it
     for doc, p in zip(kept, parsed, strict=False):
         learn_roles(p, doc, registry)
+    # the model reads every sentence of the batch at once (batched inference is far cheaper)
+    probs = model.predict_proba([s.text for d in kept for s in d.sentences]) if model else None
+    offset = 0
     for i, (doc, p) in enumerate(zip(kept, parsed, strict=False)):
         annotate_mentions(p, doc, registry)
-        code_document(p, doc, registry, classifier)
+        doc_probs = probs[offset:offset + len(doc.sentences)] if probs is not None else None
+        offset += len(doc.sentences)
+        code_document(p, doc, registry, model, doc_probs, coder)
         date_and_locate(doc, p)
         if progress:
             progress("code", i + 1, len(kept))

@@ -527,6 +527,21 @@ def resolve_names(names: list[str], context: dict[str, int]) -> dict[str, Place 
     return resolved
 
 
+HOME_SHARE = 0.6  # the share of a document's country evidence one country needs to be its home
+
+
+def home_country(doc: Document) -> str | None:
+    """The country a document is about, when one country holds most of what it names
+    (actors' countries, unambiguous places) and is named at least twice: a local story
+    about Hopkinton police is American throughout."""
+    counts = {code: n for code, n in context_countries(doc).items() if len(code) == 3 and code.isupper()}
+    total = sum(counts.values())
+    if not counts:
+        return None
+    code, n = max(counts.items(), key=lambda item: item[1])
+    return code if n >= 2 and n >= HOME_SHARE * total else None
+
+
 def locate_events(doc: Document, place_ents: list[tuple[str, int, int, str]]) -> None:
     """Give each event the place named in its sentence after a locative preposition
     (else any gazetteer place in it), else the dateline place."""

@@ -13,8 +13,10 @@ from pathlib import Path
 from parley.actors import ActorRegistry, load_knowledge
 from parley.actors.resolve import is_igo_code
 from parley.evaluation.metrics import DataSet, Figure, accuracy, first_record, macro_f1, read_jsonl, run_plan
+from parley.evaluation.realnews import eval_realnews
 from parley.events.coder import main_event
 from parley.model import ActorRef, Document, Event, content_hash
+from parley.realnews import ANNOTATIONS_FILE, REPO_DATA
 
 PLOVER_GOLD = "events/plover_gsr_cameo_normalized.jsonl"
 CONFLIBERT = "events/conflibert_cameo_pentaclass_test.jsonl"
@@ -143,6 +145,8 @@ PLAN = {
     "conflibert": DataSet(CONFLIBERT, eval_conflibert,
                           lambda p: p.suffix != ".tsv" and "penta_label" in first_record(p)),
     "case2021": DataSet(CASE2021, eval_case2021, lambda p: p.suffix == ".tsv"),
+    "realnews": DataSet(str(REPO_DATA), lambda p, _name: eval_realnews(p),
+                        lambda p: p.is_dir() and (p / ANNOTATIONS_FILE).exists()),
 }
 
 

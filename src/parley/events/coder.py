@@ -13,6 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+import numpy as np
 from spacy.tokens import Doc, Span, Token
 
 from parley.actors.resolve import (
@@ -23,7 +24,7 @@ from parley.actors.resolve import (
     resolve_phrase,
     state_ref,
 )
-from parley.events.classifier import MODEL_NAME, EventClassifier
+from parley.events.classifier import LABELS, MODEL_NAME, EventTypeModel
 from parley.events.lexicon import (
     FUTURE_MARKERS,
     HYPOTHETICAL_MARKERS,
@@ -1139,64 +1140,98 @@ def update_antecedents(sent: Span, ctx: CodingContext) -> None:
                 ctx.last_group = ref
 
 
-MODEL_THRESHOLD = 0.5  # the classifier codes a sentence only when it is at least this sure
+CODERS = ("model-first", "rules", "model")  # who decides the event types of a sentence
 
 
 def code_document(parsed: Doc, doc: Document, registry: ActorRegistry,
-                  classifier: EventClassifier | None = None) -> list[Event]:
+                  model: EventTypeModel | None = None, probs: np.ndarray | None = None,
+                  coder: str = "model-first") -> list[Event]:
     """Code every sentence of a parsed document; sets doc.events and doc.quotes.
-    Sentences no rule codes go to the classifier, when one is given."""
+
+    With a model (model-first), the model decides which event types each sentence expresses
+    and the rules find trigger, actors and modality for them: a rule's event is kept when the
+    model gives its type, or when the type is one the dev split showed the rules code more
+    precisely than the model (`model.rule_trusted`); a type the model gives that no rule
+    found becomes an event of its own. Without a model the rules alone code. `coder="model"`
+    keeps no rule's type (for evaluation). `probs` are the model's outputs for
+    doc.sentences when the caller has batched them over many documents."""
+    if coder not in CODERS:
+        raise ValueError(f"unknown coder {coder!r}; choose one of {', '.join(CODERS)}")
     ctx = CodingContext(doc=doc, registry=registry)
     doc.events = []
     doc.quotes = []
     spans = [parsed.char_span(s.start, s.end, alignment_mode="expand") for s in doc.sentences]
-    uncoded: list[tuple[int, Span, Token, list[ActorRef], list[ActorRef]]] = []
+    if model is not None and probs is None:
+        probs = model.predict_proba([s.text for s in doc.sentences])
     for index, span in enumerate(spans):
         if span is None:
             continue
         # pronouns refer back: resolve with the people named before this sentence
         found = code_sentence(span, index, ctx)
+        if model is not None and probs is not None:
+            found = _model_first(span, index, ctx, found, model, probs[index], coder)
         doc.events.extend(found)
-        if not found and classifier is not None:
-            # only sentences whose main clause has an actor as subject can become events:
-            # the classifier (the costly part) sees no others
-            arguments = _main_clause_actors(span, ctx)
-            if arguments is not None:
-                uncoded.append((index, span, *arguments))
         update_antecedents(span, ctx)
-    if classifier is not None and uncoded:
-        predictions = classifier.predict([item[1].text for item in uncoded])
-        for (index, span, root, sources, targets), (event_type, prob) in zip(
-                uncoded, predictions, strict=True):
-            if prob >= MODEL_THRESHOLD:
-                doc.events.append(_model_event(ctx, span, index, root, sources, targets,
-                                               event_type, prob))
+    if model is not None:
         doc.events.sort(key=lambda e: (e.sentence_start, e.trigger_start))
     return doc.events
 
 
-def _main_clause_actors(sent: Span, ctx: CodingContext) -> tuple[Token, list[ActorRef], list[ActorRef]] | None:
-    """The main verb of a sentence (under any speech verb) with its source and target actors."""
+def _model_first(sent: Span, index: int, ctx: CodingContext, rule_events: list[Event],
+                 model: EventTypeModel, probs: np.ndarray, coder: str) -> list[Event]:
+    types = model.decide(probs)
+    score = dict(zip(LABELS, (float(p) for p in probs), strict=True))
+    trusted = set(model.rule_trusted) if coder == "model-first" else set()
+    kept = [e for e in rule_events if coder == "model-first" and
+            (e.event_type in types or e.event_type in trusted)]
+    dropped = sorted((e for e in rule_events if e not in kept), key=lambda e: e.trigger_depth)
+    for event in kept:
+        event.confidence = round(score[event.event_type], 3)
+    covered = {e.event_type for e in kept}
+    for event_type in sorted(set(types) - covered, key=lambda t: -types[t]):
+        if dropped:
+            # the rules found an act the model types otherwise: keep its trigger and actors
+            event = dropped.pop(0)
+            event.event_type, event.mode = event_type, None
+            event.quad_class, event.intensity = quad_class(event_type), intensity(event_type, None)
+            event.event_id = _event_id(ctx.doc.doc_id, event.sentence_start, event.trigger_start, event_type)
+        else:
+            event = _model_event(ctx, sent, index, event_type)
+        event.coded_by = f"model:{MODEL_NAME}"
+        event.confidence = round(types[event_type], 3)
+        kept.append(event)
+    return kept
+
+
+def _type_trigger(sent: Span, event_type: str) -> Token | None:
+    """The word of the sentence the lexicon gives this type, highest in the parse."""
+    found = [t for t in sent if (t.pos_ == "VERB" and (trig := trigger_for(t)[0]) is not None
+                                 and trig[0] == event_type)
+             or (t.pos_ == "NOUN" and (n := noun_trigger(t.lemma_.lower())) is not None
+                 and n[0] == event_type)]
+    return min(found, key=_depth) if found else None
+
+
+def _main_verb(sent: Span) -> Token:
+    """The main verb of a sentence, under any speech verb ("X said Y attacked Z": attacked)."""
     root = sent.root
     while root.lemma_.lower() in SPEECH_VERBS:
         comp = next((c for c in root.children if c.dep_ in ("ccomp", "xcomp")), None)
         if comp is None:
-            return None  # a bare statement ("did not comment") reports no act
+            break
         root = comp
-    subject, _ = find_subject(root)
+    return root
+
+
+def _model_event(ctx: CodingContext, sent: Span, index: int, event_type: str) -> Event:
+    """An event of a type the model gives and no rule found: its trigger is the word the
+    lexicon gives that type, else the main verb; its actors are that word's arguments."""
+    trigger = _type_trigger(sent, event_type) or _main_verb(sent)
+    subject, _ = find_subject(trigger)
     sources = actors_of(subject, ctx)
-    if not sources:
-        return None
-    obj = _direct_object(root)
-    return root, sources, find_targets(root, obj, ctx, {s.actor_id for s in sources})
-
-
-def _model_event(ctx: CodingContext, sent: Span, index: int, root: Token, sources: list[ActorRef],
-                 targets: list[ActorRef], event_type: str, prob: float) -> Event:
-    """An event for a sentence the classifier typed, with the main clause's actors."""
-    negated, future, hypothetical, _ = modality(root)
-    event = _event(ctx, sent, index, root, event_type, None, sources, targets, root.lemma_.lower(),
-                   (negated, future, hypothetical))
-    event.coded_by = f"model:{MODEL_NAME}"
-    event.confidence = round(prob, 3)
-    return event
+    targets = find_targets(trigger, _direct_object(trigger), ctx, {s.actor_id for s in sources})
+    if not sources and any(c.dep_ in PASSIVE_SUBJECT_DEPS for c in trigger.children):
+        targets = actors_of(next(c for c in trigger.children if c.dep_ in PASSIVE_SUBJECT_DEPS), ctx)
+    negated, future, hypothetical, _ = modality(trigger)
+    return _event(ctx, sent, index, trigger, event_type, None, sources, targets, trigger.lemma_.lower(),
+                  (negated, future, hypothetical))
