@@ -16,11 +16,12 @@ Figures, sentence by sentence:
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from parley.evaluation.metrics import Figure, macro_f1, prf
+from parley.evaluation.metrics import SHARED_DATA, Figure, macro_f1, prf
 from parley.events.classifier import EventTypeModel, default_classifier
 from parley.events.coder import main_event
 from parley.model import Document, Event, content_hash
@@ -30,7 +31,7 @@ CODERS = ("model-first", "rules", "model")
 
 
 def code_annotated(sentences: list[AnnotatedSentence], model: EventTypeModel | None,
-                   coder: str = "model-first") -> list[list[Event]]:
+                   coder: str = "model-first", root: Path = SHARED_DATA) -> list[list[Event]]:
     """The events Parley codes in each annotated sentence (whole documents coded once)."""
     from parley.actors import ActorRegistry, load_knowledge
     from parley.pipeline import process_documents
@@ -42,7 +43,7 @@ def code_annotated(sentences: list[AnnotatedSentence], model: EventTypeModel | N
     docs: list[Document] = []
     for corpus, doc_id in by_doc:
         if corpus not in texts:
-            texts[corpus] = corpus_texts(corpus)
+            texts[corpus] = corpus_texts(corpus, root)
         text = texts[corpus][doc_id]
         docs.append(Document(doc_id=content_hash(f"{corpus}:{doc_id}"), origin=f"{corpus}:{doc_id}",
                              raw=text, fmt="txt"))
@@ -130,16 +131,22 @@ def figures(prefix: str, scores: Scores) -> list[Figure]:
 
 
 def eval_realnews(directory: Path = REPO_DATA, split: str = "test",
-                  model: EventTypeModel | None = None) -> list[Figure]:
+                  model: EventTypeModel | None = None, root: Path = SHARED_DATA) -> list[Figure]:
     """The model-first coder, the rules alone and the model alone on one split."""
-    sentences = load_annotations(directory=directory, split=split)
+    sentences = load_annotations(directory=directory, root=root, split=split)
     if not sentences:
         raise ValueError(f"no annotated sentences in the {split} split")
     model = model or default_classifier()
     out = [Figure(f"realnews_{split}_sentences", float(len(sentences)))]
-    out += figures("realnews_rules", score(sentences, code_annotated(sentences, None)))
+    out += figures("realnews_rules", score(sentences, code_annotated(sentences, None, root=root)))
     if model is None:
         return out  # no trained model: the rules alone (run `make model`)
-    out += figures("realnews", score(sentences, code_annotated(sentences, model, "model-first")))
-    out += figures("realnews_model", score(sentences, code_annotated(sentences, model, "model")))
+    out += figures("realnews", score(sentences, code_annotated(sentences, model, "model-first", root)))
+    out += figures("realnews_model", score(sentences, code_annotated(sentences, model, "model", root)))
+    if not model.quantized:
+        # the same coder with the int8 encoder (PARLEY_MODEL_INT8=1): what speed costs
+        int8 = copy.deepcopy(model).quantize()
+        scores = score(sentences, code_annotated(sentences, int8, "model-first", root))
+        out += [Figure("realnews_int8_type_macro_f1", scores.type_macro_f1),
+                Figure("realnews_int8_detection_f1", scores.detection[2])]
     return out

@@ -7,8 +7,9 @@ stories' ledes, with fixed seeds (`parley train events`, `make model`), and cach
 other derived files. The coder asks it which types each sentence expresses; the rules then find
 trigger, actors and modality (see `coder.code_document`).
 
-Inference runs the encoder with int8 dynamic quantization of its linear layers by default
-(`PARLEY_MODEL_INT8=0` for float32); `parley eval events --dataset realnews` reports both.
+Inference runs in float32. `PARLEY_MODEL_INT8=1` quantizes the encoder's linear layers to
+int8 (dynamic quantization): faster, but it costs accuracy on real news, so it is not the
+default; `parley eval events --dataset realnews` prints both.
 """
 
 from __future__ import annotations
@@ -272,7 +273,7 @@ class EventTypeModel:
         model = cls(tokenizer, encoder, head, dict(data.get("thresholds", {})),
                     list(data.get("rule_trusted", [])), dict(data.get("info", {})))
         if quantize is None:
-            quantize = os.environ.get("PARLEY_MODEL_INT8", "1") != "0"
+            quantize = os.environ.get("PARLEY_MODEL_INT8", "0") == "1"
         return model.quantize() if quantize else model
 
     def describe(self) -> str:
