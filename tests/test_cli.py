@@ -156,3 +156,23 @@ def test_a_run_reports_files_read_and_documents_coded(tmp_path):
     assert calls[-1] == ("read", 3, 3)
     assert [c for c in calls if c[0] == "code"][-1] == ("code", 2, 2)
     assert [p.message for p in report.problems] == ["empty document"]
+
+
+@needs_shared(REPO.parent / "shared" / "data")
+def test_realnews_show_and_stats():
+    shown = runner.invoke(app, ["realnews", "show", "--split", "dev", "--limit", "3"])
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.count("(dev)") == 3
+    stats = runner.invoke(app, ["realnews", "stats"])
+    assert stats.exit_code == 0, stats.output
+    assert "agreement_main_type_kappa: " in stats.output and "total: " in stats.output
+
+
+def test_realnews_sample_will_not_overwrite_annotated_sentences():
+    result = runner.invoke(app, ["realnews", "sample"])
+    assert result.exit_code == 1 and "--force" in result.output
+
+
+def test_train_events_with_missing_data_says_so(tmp_path):
+    result = runner.invoke(app, ["train", "events", "--data", str(tmp_path / "none.csv")])
+    assert result.exit_code == 1 and "training data not found" in result.output

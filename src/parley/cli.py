@@ -327,7 +327,7 @@ def eval_places(data: DataOption = None,
 
 @train_app.command("events")
 def train_events(data: DataOption = None,
-                 epochs: Annotated[int, typer.Option(help="Passes over the training data.")] = 3,
+                 epochs: Annotated[int, typer.Option(help="Passes over the training data.")] = 4,
                  out: Annotated[Path | None, typer.Option(help="Where to write the model.")] = None) -> None:
     """Fine-tune the event-type model (MiniLM, 16 PLOVER types + none) on the real-news
     train split and the synthetic stories (--data), calibrated on the dev split."""
