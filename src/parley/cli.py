@@ -289,7 +289,7 @@ def _run_eval(module: str, data: Path | None, dataset: str) -> None:
 def eval_events(data: DataOption = None,
                 dataset: Annotated[str, typer.Option(help="plover, conflibert, case2021, realnews or all.")] = "all") -> None:
     """PLOVER type accuracy/macro-F1 and actor countries; ConfliBERT penta-class; CASE 2021;
-    the project's real-news test split (model-first coder, rules alone, model alone)."""
+    the project's real-news test split (Parley's coder, rules alone, model alone, model types)."""
     _run_eval("events", data, dataset)
 
 

@@ -85,7 +85,7 @@ def _actors_at_home(doc: Document) -> None:
 def process_documents(docs: list[Document], registry: ActorRegistry | None = None,
                       progress: Progress | None = None, clean: bool = True,
                       classifier: EventTypeModel | None | bool = True,
-                      coder: str = "model-first") -> list[Document]:
+                      coder: str = "model-gates") -> list[Document]:
     """Run every stage after ingest on docs (in place); returns the docs that have text.
     clean=False codes doc.text (or doc.raw) as it is, for text that is already clean.
     classifier: the event-type model (True: the trained one, if any; False: rules alone)."""

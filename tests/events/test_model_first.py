@@ -1,5 +1,5 @@
-"""The model-first coder: the model decides a sentence's event types, the rules find trigger,
-actors and modality, and a rule's type survives the model only where it is trusted."""
+"""Coding with the event-type model: the rules find trigger, actors and modality; the model
+gates them ("model-gates", the default) or decides every type ("model-types")."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ class FixedModel(EventTypeModel):
         return out
 
 
-def code(text: str, model: EventTypeModel | None, coder: str = "model-first") -> Document:
+def code(text: str, model: EventTypeModel | None, coder: str = "model-gates") -> Document:
     doc = Document(doc_id="d", origin="t", raw=text, fmt="txt", published="2024-05-15")
     process_documents([doc], ActorRegistry(load_knowledge()), clean=False,
                       classifier=model if model is not None else False, coder=coder)
@@ -62,8 +62,19 @@ def test_trusted_rule_type_survives_the_model():
     assert event.event_type == "ASSAULT" and event.coded_by.startswith("rule:")
 
 
-def test_model_type_retypes_the_act_the_rules_found():
+def test_an_unsure_model_leaves_the_rules_events():
+    (event,) = code(ATTACK, FixedModel({ATTACK: {"THREATEN": 0.2, NO_EVENT: 0.5}})).events
+    assert event.event_type == "ASSAULT" and event.coded_by.startswith("rule:")
+
+
+def test_gated_rule_event_keeps_its_type_beside_another_model_type():
     (event,) = code(ATTACK, FixedModel({ATTACK: {"THREATEN": 0.7}})).events
+    assert event.event_type == "ASSAULT" and event.coded_by.startswith("rule:")
+    assert event.confidence == 0.0  # the model's probability of ASSAULT
+
+
+def test_model_types_retypes_the_act_the_rules_found():
+    (event,) = code(ATTACK, FixedModel({ATTACK: {"THREATEN": 0.7}}), coder="model-types").events
     assert event.event_type == "THREATEN" and event.coded_by == "model:minilm-ft"
     assert event.trigger == "attack" and event.source[0].country == "RUS"
     assert event.quad_class == "verbal_conflict" and event.confidence == pytest.approx(0.7)
@@ -75,6 +86,11 @@ def test_model_type_no_rule_found_gets_a_trigger_and_actors_from_the_parse():
     (event,) = code(text, FixedModel({text: {"ASSAULT": 0.9}})).events
     assert event.event_type == "ASSAULT" and event.coded_by == "model:minilm-ft"
     assert event.trigger == "shatter" and event.source[0].country == "SDN"
+
+
+def test_model_types_keeps_a_trusted_rule_type_and_adds_the_models():
+    events = code(ATTACK, FixedModel({ATTACK: {"COERCE": 0.7}}, trusted=["ASSAULT"]), coder="model-types").events
+    assert sorted(e.event_type for e in events) == ["ASSAULT", "COERCE"]
 
 
 def test_model_alone_keeps_no_rule_type():

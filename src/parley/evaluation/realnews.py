@@ -1,5 +1,6 @@
 """`parley eval events --dataset realnews`: event coding on the project's real-news corpus
-(test split by default), with the model-first coder beside the rules alone and the model alone.
+(test split by default), with Parley's coder (the model gates what the rules find) beside the
+rules alone, the model alone, and the model deciding every type ("model-types").
 
 Each annotated document is coded whole, as `parley run` codes an article (its other sentences
 give pronouns and countries); an event belongs to the sampled sentence its trigger lies in.
@@ -27,11 +28,9 @@ from parley.events.coder import main_event
 from parley.model import Document, Event, content_hash
 from parley.realnews import REPO_DATA, AnnotatedSentence, GoldActor, corpus_texts, load_annotations
 
-CODERS = ("model-first", "rules", "model")
-
 
 def code_annotated(sentences: list[AnnotatedSentence], model: EventTypeModel | None,
-                   coder: str = "model-first", root: Path = SHARED_DATA) -> list[list[Event]]:
+                   coder: str = "model-gates", root: Path = SHARED_DATA) -> list[list[Event]]:
     """The events Parley codes in each annotated sentence (whole documents coded once)."""
     from parley.actors import ActorRegistry, load_knowledge
     from parley.pipeline import process_documents
@@ -132,7 +131,8 @@ def figures(prefix: str, scores: Scores) -> list[Figure]:
 
 def eval_realnews(directory: Path = REPO_DATA, split: str = "test",
                   model: EventTypeModel | None = None, root: Path = SHARED_DATA) -> list[Figure]:
-    """The model-first coder, the rules alone and the model alone on one split."""
+    """Parley's coder, the rules alone, the model alone and the model deciding every type,
+    on one split."""
     sentences = load_annotations(directory=directory, root=root, split=split)
     if not sentences:
         raise ValueError(f"no annotated sentences in the {split} split")
@@ -141,12 +141,13 @@ def eval_realnews(directory: Path = REPO_DATA, split: str = "test",
     out += figures("realnews_rules", score(sentences, code_annotated(sentences, None, root=root)))
     if model is None:
         return out  # no trained model: the rules alone (run `make model`)
-    out += figures("realnews", score(sentences, code_annotated(sentences, model, "model-first", root)))
+    out += figures("realnews", score(sentences, code_annotated(sentences, model, "model-gates", root)))
     out += figures("realnews_model", score(sentences, code_annotated(sentences, model, "model", root)))
+    out += figures("realnews_model_types", score(sentences, code_annotated(sentences, model, "model-types", root)))
     if not model.quantized:
         # the same coder with the int8 encoder (PARLEY_MODEL_INT8=1): what speed costs
         int8 = copy.deepcopy(model).quantize()
-        scores = score(sentences, code_annotated(sentences, int8, "model-first", root))
+        scores = score(sentences, code_annotated(sentences, int8, "model-gates", root))
         out += [Figure("realnews_int8_type_macro_f1", scores.type_macro_f1),
                 Figure("realnews_int8_detection_f1", scores.detection[2])]
     return out

@@ -24,7 +24,7 @@ from parley.actors.resolve import (
     resolve_phrase,
     state_ref,
 )
-from parley.events.classifier import LABELS, MODEL_NAME, EventTypeModel
+from parley.events.classifier import LABELS, MODEL_NAME, NO_EVENT, EventTypeModel
 from parley.events.lexicon import (
     FUTURE_MARKERS,
     HYPOTHETICAL_MARKERS,
@@ -1140,36 +1140,44 @@ def update_antecedents(sent: Span, ctx: CodingContext) -> None:
                 ctx.last_group = ref
 
 
-CODERS = ("model-first", "rules", "model")  # who decides the event types of a sentence
+# Who decides the event types of a sentence (see code_document).
+CODERS = ("model-gates", "model-types", "rules", "model")
+NO_EVENT_CONFIDENCE = 0.7  # the model's P(NONE) at which it overrules events the rules found
 
 
 def code_document(parsed: Doc, doc: Document, registry: ActorRegistry,
                   model: EventTypeModel | None = None, probs: np.ndarray | None = None,
-                  coder: str = "model-first") -> list[Event]:
+                  coder: str = "model-gates") -> list[Event]:
     """Code every sentence of a parsed document; sets doc.events and doc.quotes.
 
-    With a model (model-first), the model decides which event types each sentence expresses
-    and the rules find trigger, actors and modality for them: a rule's event is kept when the
-    model gives its type, or when the type is one the dev split showed the rules code more
-    precisely than the model (`model.rule_trusted`); a type the model gives that no rule
-    found becomes an event of its own. Without a model the rules alone code. `coder="model"`
-    keeps no rule's type (for evaluation). `probs` are the model's outputs for
-    doc.sentences when the caller has batched them over many documents."""
+    The rules find every event's trigger, actors and modality. With a model:
+    - "model-gates" (the default): the model decides whether a sentence reports an event at
+      all; where it is confident it does not (P(NONE) >= NO_EVENT_CONFIDENCE and no type
+      over its threshold) the rules' events are dropped, except types the dev split showed
+      the rules code more precisely (`model.rule_trusted`); where the rules found an event
+      its type stands (the lexicon carries PLOVER's conventions: future cooperation is
+      AGREE, a declared ceasefire CONCEDE); where they found none, the model's types become
+      events.
+    - "model-types": the model decides the types, the rules' events are kept for those types
+      (or trusted ones), and a type no rule found becomes an event of its own.
+    - "model": the model's types alone, with the rules' arguments (for evaluation).
+    Without a model the rules alone code. `probs` are the model's outputs for doc.sentences
+    when the caller has batched them over many documents."""
     if coder not in CODERS:
         raise ValueError(f"unknown coder {coder!r}; choose one of {', '.join(CODERS)}")
     ctx = CodingContext(doc=doc, registry=registry)
     doc.events = []
     doc.quotes = []
     spans = [parsed.char_span(s.start, s.end, alignment_mode="expand") for s in doc.sentences]
-    if model is not None and probs is None:
+    if model is not None and coder != "rules" and probs is None:
         probs = model.predict_proba([s.text for s in doc.sentences])
     for index, span in enumerate(spans):
         if span is None:
             continue
         # pronouns refer back: resolve with the people named before this sentence
         found = code_sentence(span, index, ctx)
-        if model is not None and probs is not None:
-            found = _model_first(span, index, ctx, found, model, probs[index], coder)
+        if model is not None and probs is not None and coder != "rules":
+            found = _with_model(span, index, ctx, found, model, probs[index], coder)
         doc.events.extend(found)
         update_antecedents(span, ctx)
     if model is not None:
@@ -1177,12 +1185,22 @@ def code_document(parsed: Doc, doc: Document, registry: ActorRegistry,
     return doc.events
 
 
-def _model_first(sent: Span, index: int, ctx: CodingContext, rule_events: list[Event],
-                 model: EventTypeModel, probs: np.ndarray, coder: str) -> list[Event]:
+def _with_model(sent: Span, index: int, ctx: CodingContext, rule_events: list[Event],
+                model: EventTypeModel, probs: np.ndarray, coder: str) -> list[Event]:
     types = model.decide(probs)
     score = dict(zip(LABELS, (float(p) for p in probs), strict=True))
-    trusted = set(model.rule_trusted) if coder == "model-first" else set()
-    kept = [e for e in rule_events if coder == "model-first" and
+    trusted = set(model.rule_trusted)
+    if coder == "model-gates":
+        if not types and score[NO_EVENT] >= NO_EVENT_CONFIDENCE:
+            kept = [e for e in rule_events if e.event_type in trusted]
+        elif rule_events:
+            kept = rule_events
+        else:
+            kept = [_model_event(ctx, sent, index, t) for t in sorted(types, key=lambda t: -types[t])]
+        for event in kept:
+            event.confidence = round(score[event.event_type], 3)
+        return kept
+    kept = [e for e in rule_events if coder == "model-types" and
             (e.event_type in types or e.event_type in trusted)]
     dropped = sorted((e for e in rule_events if e not in kept), key=lambda e: e.trigger_depth)
     for event in kept:
@@ -1195,9 +1213,9 @@ def _model_first(sent: Span, index: int, ctx: CodingContext, rule_events: list[E
             event.event_type, event.mode = event_type, None
             event.quad_class, event.intensity = quad_class(event_type), intensity(event_type, None)
             event.event_id = _event_id(ctx.doc.doc_id, event.sentence_start, event.trigger_start, event_type)
+            event.coded_by = f"model:{MODEL_NAME}"
         else:
             event = _model_event(ctx, sent, index, event_type)
-        event.coded_by = f"model:{MODEL_NAME}"
         event.confidence = round(types[event_type], 3)
         kept.append(event)
     return kept
@@ -1233,5 +1251,7 @@ def _model_event(ctx: CodingContext, sent: Span, index: int, event_type: str) ->
     if not sources and any(c.dep_ in PASSIVE_SUBJECT_DEPS for c in trigger.children):
         targets = actors_of(next(c for c in trigger.children if c.dep_ in PASSIVE_SUBJECT_DEPS), ctx)
     negated, future, hypothetical, _ = modality(trigger)
-    return _event(ctx, sent, index, trigger, event_type, None, sources, targets, trigger.lemma_.lower(),
-                  (negated, future, hypothetical))
+    event = _event(ctx, sent, index, trigger, event_type, None, sources, targets, trigger.lemma_.lower(),
+                   (negated, future, hypothetical))
+    event.coded_by = f"model:{MODEL_NAME}"
+    return event
