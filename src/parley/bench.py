@@ -14,7 +14,7 @@ from parley.events.classifier import default_classifier
 from parley.ingest import ingest_paths
 from parley.model import Document, content_hash
 from parley.nlp import load_nlp, parse, text_for_parsing
-from parley.pipeline import date_and_locate
+from parley.pipeline import date_and_locate, model_outputs
 from parley.places import load_gazetteer
 
 
@@ -73,8 +73,11 @@ def run_bench(paths: list[Path], minimum_docs: int = 50) -> list[StageTime]:
             annotate_mentions(p, d, registry)
 
     timed("actors", actors)
-    timed("events", lambda: [code_document(p, d, registry, classifier)
-                             for d, p in zip(docs, parsed, strict=True)])
+    def events() -> None:
+        for d, p, probs in zip(docs, parsed, model_outputs(docs, classifier), strict=True):
+            code_document(p, d, registry, classifier, probs)
+
+    timed("events", events)
 
     def time_and_place() -> None:
         for d, p in zip(docs, parsed, strict=True):

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from spacy.tokens import Doc, Token
 
 from parley.actors import ActorRegistry, annotate_mentions, learn_roles, load_knowledge
@@ -117,18 +118,24 @@ def process_documents(docs: list[Document], registry: ActorRegistry | None = Non
     # two passes: roles learned anywhere in the batch resolve names everywhere in it
     for doc, p in zip(kept, parsed, strict=False):
         learn_roles(p, doc, registry)
-    # the model reads every sentence of the batch at once (batched inference is far cheaper)
-    probs = model.predict_proba([s.text for d in kept for s in d.sentences]) if model else None
-    offset = 0
-    for i, (doc, p) in enumerate(zip(kept, parsed, strict=False)):
+    outputs = model_outputs(kept, model)
+    for i, (doc, p, doc_probs) in enumerate(zip(kept, parsed, outputs, strict=False)):
         annotate_mentions(p, doc, registry)
-        doc_probs = probs[offset:offset + len(doc.sentences)] if probs is not None else None
-        offset += len(doc.sentences)
         code_document(p, doc, registry, model, doc_probs, coder)
         date_and_locate(doc, p)
         if progress:
             progress("code", i + 1, len(kept))
     return kept
+
+
+def model_outputs(docs: list[Document], model: EventTypeModel | None) -> list[np.ndarray | None]:
+    """The model's outputs for each document's sentences, read in one pass over the whole
+    batch (batched inference is far cheaper than a call per document)."""
+    if model is None:
+        return [None] * len(docs)
+    probs = model.predict_proba([s.text for d in docs for s in d.sentences])
+    bounds = np.cumsum([0] + [len(d.sentences) for d in docs])
+    return [probs[start:end] for start, end in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 BATCH_SIZE = 200  # documents parsed and held in memory at once
