@@ -70,8 +70,10 @@ def write_articles(path: Path) -> None:
     """ARTICLES as a JSONL file, with titles and publication dates."""
     import json
 
-    rows = [{"text": text, "title": f"Article {i}", "published": published}
-            for i, (text, published) in enumerate(ARTICLES, start=1)]
+    # the third carries a hostile link: the page must never make it clickable
+    urls = ["https://example.org/tbilisi", None, "javascript:alert(document.domain)"]
+    rows = [{"text": text, "title": f"Article {i}", "published": published, "url": url}
+            for i, ((text, published), url) in enumerate(zip(ARTICLES, urls, strict=True), start=1)]
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
 
 

@@ -52,6 +52,8 @@ def test_an_event_and_its_document_are_traceable(client):
     ("/api/events/nope", 404), ("/api/documents/nope", 404),
     ("/api/events?since=last%20week", 422), ("/api/events?type=BOMB", 422),
     ("/api/events?limit=0", 422), ("/api/events?country=1", 422), ("/api/search?q=%21%21", 422),
+    ("/api/events?offset=9223372036854775808", 422), ("/api/events?since=2024-13-45", 422),
+    ("/api/events?until=9999-99-99", 422), ("/api/export?since=2023-02-29", 422),
 ])
 def test_bad_requests_say_why(client, url, status):
     response = client.get(url)

@@ -237,7 +237,9 @@ async function showEvent(event, row) {
       + `${event.location.country ? ", " + escapeHtml(event.location.country) : ""}`
       + `${event.location.geonames_id ? ", GeoNames " + event.location.geonames_id : ""})</span>`
     : "–";
-  const link = doc.url ? `<a href="${escapeHtml(doc.url)}" rel="noreferrer">${escapeHtml(doc.url)}</a>` : "–";
+  // only a web address becomes a link: a stored "javascript:" URL would run in this page
+  const link = !doc.url ? "–" : /^https?:\/\//i.test(doc.url)
+    ? `<a href="${escapeHtml(doc.url)}" rel="noreferrer">${escapeHtml(doc.url)}</a>` : escapeHtml(doc.url);
   $("#detail-body").innerHTML = `<h2>${escapeHtml(event.event_type)}${event.mode ? ":" + escapeHtml(event.mode) : ""} ${flags(event)}</h2>`
     + `<dl><dt>source</dt><dd>${actorText(event.source) || "–"}</dd>`
     + `<dt>target</dt><dd>${actorText(event.target) || "–"}</dd>`

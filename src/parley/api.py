@@ -6,6 +6,7 @@ front end from `web/`, every asset served locally (no CDN: the UI works offline)
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -27,8 +28,19 @@ from parley.store import Store
 WEB_DIR = Path(os.environ.get("PARLEY_WEB_DIR", Path(__file__).resolve().parents[2] / "web"))
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 MAX_PAGE = 500
+MAX_OFFSET = 2**62  # DuckDB takes 64-bit offsets; a larger one is a bad request, not a crash
 
 DateParam = Annotated[str | None, Query(pattern=DATE_PATTERN, description="YYYY, YYYY-MM or YYYY-MM-DD")]
+
+
+def _real_date(value: str) -> bool:
+    """A YYYY, YYYY-MM or YYYY-MM-DD that names a real day, month or year (not 2024-13-45)."""
+    parts = [int(p) for p in value.split("-")]
+    try:
+        dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return False
+    return True
 
 
 def found_or_404(found: dict[str, Any] | None, message: str) -> dict[str, Any]:
@@ -49,6 +61,9 @@ def event_filters(
     """The filters the event list and the download share, as Store.events takes them."""
     if type and type.upper() not in PLOVER_TYPES:
         raise HTTPException(422, f"unknown event type {type!r}; one of {', '.join(PLOVER_TYPES)}")
+    for name, value in (("since", since), ("until", until)):
+        if value and not _real_date(value):
+            raise HTTPException(422, f"{name}={value!r} is no calendar date")
     return {"event_type": type, "country": country, "actor": actor, "since": since,
             "until": until, "text": q, "story": story}
 
@@ -81,7 +96,7 @@ def create_app(db: str | Path, web_dir: Path = WEB_DIR) -> FastAPI:
 
     @app.get("/api/events")
     def events(filters: EventFilters, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-               offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+               offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> dict[str, Any]:
         """One page of events matching every filter, with the total that match."""
         with reading() as s:
             total = s.count_events(**filters)

@@ -72,6 +72,19 @@ def test_an_event_opens_in_its_document_with_its_sentence_marked(page):
     assert page.locator("#detail").is_hidden()
 
 
+def test_only_web_addresses_become_links(page):
+    page.click("#events tbody tr:has-text('Kurdish')")
+    page.wait_for_selector("#detail:not([hidden]) #doc-text mark#sentence")
+    assert "javascript:alert" in page.text_content("#detail dl")
+    assert page.locator("#detail dl a:has-text('javascript')").count() == 0
+    assert page.locator("#detail a[href^='javascript']").count() == 0
+    page.click("#close")
+    page.click("#events tbody tr:has-text('accused')")
+    page.wait_for_selector("#detail:not([hidden]) dl a:has-text('example.org')")
+    assert page.get_attribute("#detail dl a:has-text('example.org')", "href") == "https://example.org/tbilisi"
+    page.click("#close")
+
+
 def test_filters_from_the_form_a_chart_and_the_address(page, server):
     page.select_option("#filters select[name=type]", "ASSAULT")
     page.click("#filters button[type=submit]")
