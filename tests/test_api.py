@@ -97,3 +97,20 @@ def test_every_report_of_one_story(client):
     story = client.get("/api/events", params={"story": event["story_id"]}).json()
     assert event in story["events"] and all(e["story_id"] == event["story_id"] for e in story["events"])
     assert story["total"] < client.get("/api/summary").json()["events"]
+
+
+def test_a_year_only_date_does_not_break_the_months(tmp_path):
+    from parley.model import Document, Event
+    from parley.store import Store
+
+    def event(i: int, date: str) -> Event:
+        return Event(f"e{i}", "d", "ASSAULT", None, "material_conflict", -10.0, False, False, False, [], [],
+                     "Troops attacked.", 0, 16, "attack", 7, 0, 0.9, "rule:attack", date=date)
+
+    doc = Document(doc_id="d", origin="t", raw="Troops attacked.", fmt="txt", text="Troops attacked.",
+                   events=[event(1, "1930"), event(2, "2008-08"), event(3, "2008-08-07"), event(4, "2009-01-02")])
+    with Store(tmp_path / "s.duckdb") as store:
+        store.save_document(doc)
+        summary = store.summary()
+    assert summary["by_month"] == [{"month": "2008-08", "n": 2}, {"month": "2009-01", "n": 1}]
+    assert summary["events"] == 4

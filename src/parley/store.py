@@ -260,8 +260,9 @@ class Store:
                           "count(DISTINCT story_id) AS stories FROM events")[0]
         by_type = self.query("SELECT event_type, any_value(quad_class) AS quad_class, count(*) AS n "
                              "FROM events GROUP BY 1 ORDER BY 3 DESC, 1")
+        # a date known to the year only ("the 1930s" -> 1930) has no month to count in
         by_month = self.query("SELECT substr(date, 1, 7) AS month, count(*) AS n FROM events "
-                              "WHERE date IS NOT NULL GROUP BY 1 ORDER BY 1")
+                              "WHERE length(date) >= 7 GROUP BY 1 ORDER BY 1")
         countries = self.query(
             "SELECT country, count(*) AS n FROM (SELECT event_id, unnest(list_distinct("
             "list_concat(source_countries, target_countries))) AS country FROM events) "
