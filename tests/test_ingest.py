@@ -149,3 +149,17 @@ def test_documents_stream_file_by_file(tmp_path, monkeypatch):
     first = next(stream)
     assert read == ["a.txt"] and first.raw.startswith("Russia")  # nothing read ahead
     assert [d.raw for d in stream] == ["NATO met in Brussels."]  # the copy is not read twice
+
+
+def test_a_feed_naming_a_file_never_opens_it(tmp_path):
+    from parley.ingest import ingest_paths
+
+    secret = tmp_path / "secret.xml"  # a feed of its own, so that reading it would show
+    secret.write_text('<rss version="2.0"><channel><title>s</title><item><title>t</title><description>'
+                      'Troops attacked the capital; this file must never be read.</description></item>'
+                      '</channel></rss>', encoding="utf-8")
+    feed = tmp_path / "bad.rss"
+    feed.write_text(str(secret), encoding="utf-8")
+    docs, problems = ingest_paths([feed])
+    assert not any("must never be read" in d.raw for d in docs)
+    assert problems and "feed" in problems[0].message

@@ -105,7 +105,9 @@ def read_feed(path: Path, text: str, warnings: list[str]) -> tuple[list[Document
     fetched: Parley reads only what it is given."""
     import feedparser
 
-    feed = feedparser.parse(text)
+    # bytes, never the string: feedparser opens a string that looks like a path or URL
+    # (a feed whose content is "/etc/passwd" read that file; an address made a request)
+    feed = feedparser.parse(io.BytesIO(text.encode("utf-8")))
     if feed.bozo and not feed.entries:
         reason = getattr(feed.get("bozo_exception"), "args", [""])[0] or "not a feed"
         return [], [IngestProblem(str(path), f"unreadable feed ({reason})")]
