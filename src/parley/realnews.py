@@ -20,17 +20,16 @@ import random
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from parley.evaluation.metrics import SHARED_DATA
+from parley.events.classifier import NO_EVENT
 from parley.model import PLOVER_TYPES
 
 REPO_DATA = Path(__file__).resolve().parents[2] / "data" / "realnews"
 SENTENCES_FILE = "sentences.jsonl"
 ANNOTATIONS_FILE = "annotations.jsonl"
 SECOND_PASS_FILE = "second_pass.jsonl"
-NO_EVENT = "NONE"
 SPLITS = ("train", "dev", "test")
 SPLIT_SHARES = {"test": 0.20, "dev": 0.15, "train": 0.65}
 
@@ -284,11 +283,6 @@ def load_annotations(name: str = ANNOTATIONS_FILE, directory: Path = REPO_DATA,
     return out
 
 
-@lru_cache(maxsize=4)
-def has_corpus(directory: Path = REPO_DATA, root: Path = SHARED_DATA) -> bool:
-    return (directory / ANNOTATIONS_FILE).exists() and root.exists()
-
-
 # --- importing annotators' files ----------------------------------------------------------
 
 def _occurrences(text: str, span: str) -> list[int]:
@@ -425,7 +419,7 @@ def agreement(directory: Path = REPO_DATA, root: Path = SHARED_DATA) -> list:  #
     def main(s: AnnotatedSentence) -> str:
         return s.events[0].event_type if s.events else NO_EVENT
 
-    from parley.events.training import label_f1
+    from parley.evaluation.metrics import label_set_f1
 
     def spans(s: AnnotatedSentence, what: str) -> list[tuple[int, int]]:
         if what == "trigger":
@@ -438,8 +432,9 @@ def agreement(directory: Path = REPO_DATA, root: Path = SHARED_DATA) -> list:  #
         Figure("agreement_event_kappa", cohen_kappa([str(bool(a.events)) for a, _ in pairs],
                                                     [str(bool(b.events)) for _, b in pairs])),
         Figure("agreement_main_type_accuracy", sum(main(a) == main(b) for a, b in pairs) / max(1, len(pairs))),
-        Figure("agreement_type_macro_f1", label_f1([{e.event_type for e in a.events} for a, _ in pairs],
-                                                   [{e.event_type for e in b.events} for _, b in pairs])),
+        Figure("agreement_type_macro_f1", label_set_f1([{e.event_type for e in a.events} for a, _ in pairs],
+                                                       [{e.event_type for e in b.events} for _, b in pairs],
+                                                       (*PLOVER_TYPES, NO_EVENT))),
         Figure("agreement_trigger_f1", _span_f1([spans(a, "trigger") for a, _ in pairs],
                                                 [spans(b, "trigger") for _, b in pairs])),
         Figure("agreement_source_f1", _span_f1([spans(a, "source") for a, _ in pairs],

@@ -44,6 +44,24 @@ def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
     return sum(scores.values()) / len(scores) if scores else 0.0
 
 
+def label_set_f1(gold: Sequence[set[str]], pred: Sequence[set[str]], labels: Sequence[str]) -> float:
+    """Macro-F1 over labels when each item has a set of them; an empty set counts as the last
+    label (the "none" label). Labels absent from both gold and prediction are left out."""
+    empty = labels[-1]
+    scores = []
+    for label in labels:
+        tp = fp = fn = 0
+        for g, p in zip(gold, pred, strict=True):
+            g_has = label in (g or {empty})
+            p_has = label in (p or {empty})
+            tp += g_has and p_has
+            fp += p_has and not g_has
+            fn += g_has and not p_has
+        if tp + fp + fn:
+            scores.append(2 * tp / (2 * tp + fp + fn))
+    return sum(scores) / len(scores) if scores else 0.0
+
+
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0

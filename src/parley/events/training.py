@@ -15,10 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
-from parley.evaluation.metrics import default_data
-from parley.events.classifier import LABELS, NO_EVENT, EventTypeModel, TrainConfig, load_stories
+from parley.evaluation.metrics import default_data, label_set_f1
+from parley.events.classifier import LABELS, EventTypeModel, TrainConfig, load_stories
 from parley.realnews import AnnotatedSentence, load_annotations
 
 STORIES = "events/ngec_gpt_synthetic_events_2023-10-19.csv"
@@ -49,20 +47,8 @@ def training_examples(stories_csv: Path | None, train: list[AnnotatedSentence],
 
 
 def label_f1(gold: list[set[str]], pred: list[set[str]]) -> float:
-    """Macro-F1 over the 16 types plus NONE, each sentence a set of labels (NONE when empty);
-    labels absent from both gold and prediction are left out of the mean."""
-    scores = []
-    for label in LABELS:
-        tp = fp = fn = 0
-        for g, p in zip(gold, pred, strict=True):
-            g_has = label in (g or {NO_EVENT})
-            p_has = label in (p or {NO_EVENT})
-            tp += g_has and p_has
-            fp += p_has and not g_has
-            fn += g_has and not p_has
-        if tp + fp + fn:
-            scores.append(2 * tp / (2 * tp + fp + fn))
-    return float(np.mean(scores)) if scores else 0.0
+    """Macro-F1 over the 16 types plus NONE (a sentence with no event is NONE)."""
+    return label_set_f1(gold, pred, LABELS)
 
 
 def type_precision(gold: list[set[str]], pred: list[set[str]], label: str) -> tuple[float, int]:
