@@ -119,6 +119,8 @@ def _pool(encoder: Any, batch: dict[str, Any]) -> Any:
 
 @dataclass
 class EventTypeModel:
+    """The fine-tuned encoder and its head, with what calibration on dev decided."""
+
     tokenizer: Any
     encoder: Any
     head: Any
@@ -131,8 +133,9 @@ class EventTypeModel:
     @classmethod
     def train(cls, examples: Sequence[tuple[str, set[str]]], config: TrainConfig | None = None,
               progress: Any = None) -> EventTypeModel:
-        """Fine-tune every layer of the encoder and a linear head (sigmoid outputs, binary
-        cross-entropy) on (sentence, types) pairs; an empty set means no event."""
+        """Fine-tune every layer of the encoder and a linear head on (sentence, types) pairs,
+        an empty set meaning no event: cross-entropy against the types sharing the mass
+        (config.loss "softmax", the default) or binary cross-entropy per label ("sigmoid")."""
         import torch
 
         config = config or TrainConfig()
