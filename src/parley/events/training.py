@@ -20,7 +20,7 @@ from parley.events.classifier import LABELS, EventTypeModel, TrainConfig, load_s
 from parley.realnews import AnnotatedSentence, load_annotations
 
 STORIES = "events/ngec_gpt_synthetic_events_2023-10-19.csv"
-STORY_LIMIT = 2500
+STORY_LIMIT = 1500
 THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 MIN_RULE_EVENTS = 3  # a type needs this many rule events on dev before its rules can be trusted
 
