@@ -22,7 +22,7 @@ from parley.events.classifier import EventTypeModel, default_classifier
 from parley.ingest import IngestProblem, iter_documents, iter_files
 from parley.model import Document
 from parley.nlp import load_nlp, parse, text_for_parsing
-from parley.places import home_country, locate_events
+from parley.places import context_countries, home_country, locate_events
 from parley.store import Store
 from parley.time import date_events, time_expressions
 
@@ -60,15 +60,16 @@ def date_and_locate(doc: Document, parsed: Doc) -> None:
     places = [(e.text, e.start_char, e.end_char, _preposition_of(e.root))
               for e in parsed.ents if e.label_ in ("GPE", "LOC", "FAC")]
     date_events(doc, times)
-    locate_events(doc, places)
-    _actors_at_home(doc)
+    context = context_countries(doc)
+    locate_events(doc, places, context)
+    _actors_at_home(doc, context)
 
 
 # sectors whose actors belong to no state by default: they keep their own country or none
 INTERNATIONAL_SECTORS = {"IGO", "NGO", "MNC"}
 
 
-def _actors_at_home(doc: Document) -> None:
+def _actors_at_home(doc: Document, context: dict[str, int]) -> None:
     """An event actor the text gives no country ("police", "Wheeler", "two men") is of the
     country the document is about, when one country dominates it; a known organisation
     without a country (Amnesty International) stays international."""
@@ -77,7 +78,7 @@ def _actors_at_home(doc: Document) -> None:
               and not (a.actor_id or "").startswith("org:")]
     if not actors:
         return
-    home = home_country(doc)
+    home = home_country(context)
     if home is not None:
         for actor in actors:
             place_in_country(actor, home)

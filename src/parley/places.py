@@ -530,11 +530,11 @@ def resolve_names(names: list[str], context: dict[str, int]) -> dict[str, Place 
 HOME_SHARE = 0.6  # the share of a document's country evidence one country needs to be its home
 
 
-def home_country(doc: Document) -> str | None:
+def home_country(context: dict[str, int]) -> str | None:
     """The country a document is about, when one country holds most of what it names
-    (actors' countries, unambiguous places) and is named at least twice: a local story
-    about Hopkinton police is American throughout."""
-    counts = {code: n for code, n in context_countries(doc).items() if len(code) == 3 and code.isupper()}
+    (`context_countries`: actors' countries, unambiguous places) and is named at least
+    twice: a local story about Hopkinton police is American throughout."""
+    counts = {code: n for code, n in context.items() if len(code) == 3 and code.isupper()}
     total = sum(counts.values())
     if not counts:
         return None
@@ -542,10 +542,12 @@ def home_country(doc: Document) -> str | None:
     return code if n >= 2 and n >= HOME_SHARE * total else None
 
 
-def locate_events(doc: Document, place_ents: list[tuple[str, int, int, str]]) -> None:
+def locate_events(doc: Document, place_ents: list[tuple[str, int, int, str]],
+                  context: dict[str, int] | None = None) -> None:
     """Give each event the place named in its sentence after a locative preposition
-    (else any gazetteer place in it), else the dateline place."""
-    context = context_countries(doc)
+    (else any gazetteer place in it), else the dateline place. `context`: the document's
+    `context_countries`, when the caller has them."""
+    context = context if context is not None else context_countries(doc)
     dateline = doc.dateline.split(",")[0].strip().title() if doc.dateline else ""
     places = resolve_names([text for text, _s, _e, _p in place_ents] + ([dateline] if dateline else []),
                            context)
