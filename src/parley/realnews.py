@@ -124,6 +124,11 @@ class AnnotatedSentence:
     def types(self) -> set[str]:
         return {e.event_type for e in self.events} or {NO_EVENT}
 
+    @property
+    def main_type(self) -> str:
+        """The type of the event the annotator listed first (the main one), else NONE."""
+        return self.events[0].event_type if self.events else NO_EVENT
+
 
 # --- sampling ---------------------------------------------------------------------------
 
@@ -416,9 +421,6 @@ def agreement(directory: Path = REPO_DATA, root: Path = SHARED_DATA) -> list:  #
     second = [s for s in load_annotations(SECOND_PASS_FILE, directory, root) if s.ref.sid in first]
     pairs = [(first[s.ref.sid], s) for s in second]
 
-    def main(s: AnnotatedSentence) -> str:
-        return s.events[0].event_type if s.events else NO_EVENT
-
     from parley.evaluation.metrics import label_set_f1
 
     def spans(s: AnnotatedSentence, what: str) -> list[tuple[int, int]]:
@@ -428,10 +430,10 @@ def agreement(directory: Path = REPO_DATA, root: Path = SHARED_DATA) -> list:  #
 
     return [
         Figure("agreement_sentences", float(len(pairs))),
-        Figure("agreement_main_type_kappa", cohen_kappa([main(a) for a, _ in pairs], [main(b) for _, b in pairs])),
+        Figure("agreement_main_type_kappa", cohen_kappa([a.main_type for a, _ in pairs], [b.main_type for _, b in pairs])),
         Figure("agreement_event_kappa", cohen_kappa([str(bool(a.events)) for a, _ in pairs],
                                                     [str(bool(b.events)) for _, b in pairs])),
-        Figure("agreement_main_type_accuracy", sum(main(a) == main(b) for a, b in pairs) / max(1, len(pairs))),
+        Figure("agreement_main_type_accuracy", sum(a.main_type == b.main_type for a, b in pairs) / max(1, len(pairs))),
         Figure("agreement_type_macro_f1", label_set_f1([{e.event_type for e in a.events} for a, _ in pairs],
                                                        [{e.event_type for e in b.events} for _, b in pairs],
                                                        (*PLOVER_TYPES, NO_EVENT))),

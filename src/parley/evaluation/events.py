@@ -111,13 +111,18 @@ def eval_plover(path: Path, name: str = "plover") -> list[Figure]:
     ]
 
 
+def penta_of(event_type: str | None, mode: str | None) -> int:
+    """The CAMEO penta class of a PLOVER type and mode; no event is a statement (CAMEO 01)."""
+    if event_type is None:
+        return 0
+    if event_type == "REQUEST":
+        return 3 if mode in ("change", "yield") else 0
+    return PENTA[event_type]
+
+
 def penta_class(events: list[Event]) -> int:
     event = main_event(events)
-    if event is None:
-        return 0  # a statement with no coded action: CAMEO 01
-    if event.event_type == "REQUEST":
-        return 3 if event.mode in ("change", "yield") else 0
-    return PENTA[event.event_type]
+    return penta_of(event.event_type, event.mode) if event else penta_of(None, None)
 
 
 def eval_conflibert(path: Path, name: str = "conflibert") -> list[Figure]:

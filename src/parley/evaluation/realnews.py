@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from parley.evaluation.metrics import SHARED_DATA, Figure, macro_f1, prf
-from parley.events.classifier import EventTypeModel, default_classifier
+from parley.events.classifier import NO_EVENT, EventTypeModel, default_classifier
 from parley.events.coder import main_event
 from parley.model import Document, Event, content_hash
 from parley.realnews import REPO_DATA, AnnotatedSentence, GoldActor, corpus_texts, load_annotations
@@ -78,7 +78,7 @@ class Scores:
 
 
 def score(sentences: list[AnnotatedSentence], coded: list[list[Event]]) -> Scores:
-    from parley.evaluation.events import penta_class
+    from parley.evaluation.events import penta_class, penta_of
     from parley.events.training import label_f1
 
     gold = [{e.event_type for e in s.events} for s in sentences]
@@ -86,9 +86,10 @@ def score(sentences: list[AnnotatedSentence], coded: list[list[Event]]) -> Score
     tp = sum(bool(g) and bool(p) for g, p in zip(gold, pred, strict=True))
     fp = sum(not g and bool(p) for g, p in zip(gold, pred, strict=True))
     fn = sum(bool(g) and not p for g, p in zip(gold, pred, strict=True))
-    main_gold = [s.events[0].event_type if s.events else "NONE" for s in sentences]
-    main_pred = [(m.event_type if (m := main_event(events)) else "NONE") for events in coded]
-    penta_gold = [str(_gold_penta(s)) for s in sentences]
+    main_gold = [s.main_type for s in sentences]
+    main_pred = [(m.event_type if (m := main_event(events)) else NO_EVENT) for events in coded]
+    penta_gold = [str(penta_of(s.events[0].event_type, s.events[0].mode) if s.events else penta_of(None, None))
+                  for s in sentences]
     penta_pred = [str(penta_class(events)) for events in coded]
     hits = {"source": [0, 0], "target": [0, 0]}
     for s, events in zip(sentences, coded, strict=True):
@@ -105,17 +106,6 @@ def score(sentences: list[AnnotatedSentence], coded: list[list[Event]]) -> Score
                   sum(g == p for g, p in zip(main_gold, main_pred, strict=True)) / max(1, len(sentences)),
                   macro_f1(penta_gold, penta_pred),
                   hits["source"][0] / max(1, hits["source"][1]), hits["target"][0] / max(1, hits["target"][1]))
-
-
-def _gold_penta(sentence: AnnotatedSentence) -> int:
-    from parley.evaluation.events import PENTA
-
-    if not sentence.events:
-        return 0
-    first = sentence.events[0]
-    if first.event_type == "REQUEST":
-        return 3 if first.mode in ("change", "yield") else 0
-    return PENTA[first.event_type]
 
 
 def figures(prefix: str, scores: Scores) -> list[Figure]:
