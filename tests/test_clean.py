@@ -42,6 +42,30 @@ def test_repeated_paragraphs_removed_once():
         para, "Other text entirely different."]
 
 
+def test_repeats_are_found_in_linear_time(monkeypatch):
+    import parley.clean as clean
+
+    calls = 0
+    original = clean.fuzz.ratio
+
+    def counting(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(clean.fuzz, "ratio", counting)
+    words = ["police", "rebels", "talks", "border", "ministry", "court", "troops", "envoy", "harvest", "bridge"]
+    paragraphs = [" ".join(words[(i // 10 ** k) % 10] for k in range(4)) + f" {words[i % 7]} story." for i in range(3000)]
+    kept = drop_repeated(paragraphs + [paragraphs[5]])  # an exact repeat far back is still dropped
+    assert kept == paragraphs
+    assert calls <= 3001 * clean.REPEAT_WINDOW
+
+
+def test_invisible_characters_do_not_split_words():
+    doc = _doc("Police ar\u200brested two men in Tbi\u00adlisi on Monday, the ministry said.")
+    assert "arrested two men in Tbilisi" in doc.text
+
+
 def test_metadata_date_byline_dateline_source():
     raw = ("June 27, 2009 / 10:12 AM / 10 years ago\nSummit ends with a deal\n"
            f"CORFU, Greece (Reuters) - {BODY}\nWriting by Jane Doe; Editing by John Roe\n")

@@ -176,3 +176,57 @@ def test_realnews_sample_will_not_overwrite_annotated_sentences():
 def test_train_events_with_missing_data_says_so(tmp_path):
     result = runner.invoke(app, ["train", "events", "--data", str(tmp_path / "none.csv")])
     assert result.exit_code == 1 and "training data not found" in result.output
+
+
+def test_a_run_over_hostile_files_stores_the_rest(tmp_path):
+    """Issue 17's hostile inputs in one folder: each is reported in a line (or coded), the
+    run ends normally and every good document is stored."""
+    import os
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("Police arrested two men in Tbilisi on Monday.")
+    lines = ['{"id": ' + "9" * 5000 + ', "text": "Rebels attacked a convoy near Goma."}', "[" * 200_000,
+             '{"text": "Protesters rallied in Yerevan \\ud800 on Sunday.", "title": "Rally \\udfff"}']
+    (corpus / "feed.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    with open(os.fsencode(str(corpus)) + b"/caf\xe9.txt", "wb") as fh:
+        fh.write(b"Troops shelled the village of Avdiivka.")
+    (corpus / "long.txt").write_text("Police detained a protester in Baku. " * 60_000)  # 2.2 MB, one line
+    (corpus / "cut.warc").write_bytes(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 900\r\n\r\nHTTP/1.1 2")
+    os.mkfifo(corpus / "pipe.txt")
+    db = str(tmp_path / "x.duckdb")
+    result = runner.invoke(app, ["run", str(corpus), "--db", db, "--max-chars", "20000"])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert "processed 5 documents" in result.output  # good, 2 JSONL records, café, long
+    assert "--max-chars" in result.output and "pipe.txt" in result.output and "cut.warc" in result.output
+    listed = runner.invoke(app, ["events", "--db", db, "--limit", "500"])
+    assert "Tbilisi" in listed.output or "arrest" in listed.output.lower()
+
+
+def test_export_and_filters_refuse_what_they_cannot_do(tmp_path):
+    db = str(tmp_path / "x.duckdb")
+    (tmp_path / "a.txt").write_text("Police arrested two men in Tbilisi.")
+    assert runner.invoke(app, ["run", str(tmp_path / "a.txt"), "--db", db]).exit_code == 0
+    bad_date = runner.invoke(app, ["events", "--db", db, "--since", "notadate"])
+    assert bad_date.exit_code != 0 and "no date" in bad_date.output
+    assert runner.invoke(app, ["events", "--db", db, "--until", "2024-02-30"]).exit_code != 0
+    assert runner.invoke(app, ["events", "--db", db, "--since", "2024-02"]).exit_code == 0
+    folder = runner.invoke(app, ["export", str(tmp_path), "--db", db])
+    assert folder.exit_code != 0 and "folder" in folder.output and "Traceback" not in folder.output
+
+
+def test_an_empty_store_exports_every_column(tmp_path):
+    from parley.store import Store
+
+    empty, full = str(tmp_path / "empty.duckdb"), str(tmp_path / "full.duckdb")
+    Store(empty).close()
+    (tmp_path / "a.txt").write_text("Police arrested two men in Tbilisi.")
+    runner.invoke(app, ["run", str(tmp_path / "a.txt"), "--db", full])
+    for fmt in ("csv", "parquet"):
+        runner.invoke(app, ["export", str(tmp_path / f"e.{fmt}"), "--format", fmt, "--db", empty])
+        runner.invoke(app, ["export", str(tmp_path / f"f.{fmt}"), "--format", fmt, "--db", full])
+    header = (tmp_path / "e.csv").read_text().splitlines()[0]
+    assert header == (tmp_path / "f.csv").read_text().splitlines()[0]
+    assert pq.read_schema(tmp_path / "e.parquet") == pq.read_schema(tmp_path / "f.parquet")
+    assert len(pq.read_schema(tmp_path / "e.parquet")) == len(header.split(","))

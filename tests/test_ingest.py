@@ -163,3 +163,84 @@ def test_a_feed_naming_a_file_never_opens_it(tmp_path):
     docs, problems = ingest_paths([feed])
     assert not any("must never be read" in d.raw for d in docs)
     assert problems and "feed" in problems[0].message
+
+
+# --- hostile input (issue 17): each becomes a one-line problem or a clean document ----------
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def test_hostile_jsonl_lines_are_reported_not_raised(tmp_path):
+    lines = ['{"id": ' + "9" * 5000 + ', "text": "A huge id."}',  # int past Python's digit limit
+             "[" * 200_000,  # nesting past the recursion limit
+             '{"text": "Lone \\ud800 surrogate.", "title": "T\\udfff"}',
+             '{"text": "Kept one record\u2028despite a line separator\u0085and NEL."}']
+    (tmp_path / "bad.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    docs, problems = ingest_paths([tmp_path])
+    assert [p.origin.rsplit("#", 1)[1] for p in problems if p.fatal] == ["2"]
+    assert any("A huge id." == d.raw for d in docs)
+    surrogate = next(d for d in docs if d.raw.startswith("Lone"))
+    assert _encodable(surrogate.raw) and _encodable(surrogate.title or "")
+    assert "\ufffd" in surrogate.raw and surrogate.warnings
+    assert any(d.raw.startswith("Kept one record") and d.raw.endswith("NEL.") for d in docs)
+
+
+def test_non_utf8_file_name_gives_an_encodable_origin(tmp_path):
+    import os
+
+    name = os.fsencode(str(tmp_path)) + b"/caf\xe9.txt"
+    with open(name, "wb") as fh:
+        fh.write(b"Police arrested two men in Tbilisi.")
+    docs, problems = ingest_paths([tmp_path])
+    assert problems == [] and len(docs) == 1
+    assert _encodable(docs[0].origin) and "caf" in docs[0].origin
+
+
+def test_truncated_web_archive_keeps_what_came_before(tmp_path):
+    page = b"<html><body><p>Turkey proposed a Caucasus platform.</p></body></html>"
+    _warc(tmp_path / "whole.warc", [("http://example.org/a", "200 OK", "text/html", page),
+                                   ("http://example.org/b", "200 OK", "text/html", page.replace(b"Turkey", b"Iran"))])
+    data = (tmp_path / "whole.warc").read_bytes()
+    for cut in (92, len(data) // 2 + 60, len(data) - 20):  # in the first, in the second record
+        (tmp_path / "cut.warc").write_bytes(data[:cut])
+        docs, problems = ingest_paths([tmp_path / "cut.warc"])
+        assert problems, cut  # a cut archive is always reported, never a half page stored
+        assert [d.raw for d in docs] == ([] if cut == 92 else [page.decode()])
+
+
+def test_utf16_and_stray_bytes_decode_as_text(tmp_path):
+    (tmp_path / "u16.txt").write_bytes("Протестующие вышли на улицы Тбилиси.".encode("utf-16"))
+    russian = "Российские войска вошли в Гори. " * 20
+    (tmp_path / "stray.txt").write_bytes(russian.encode("utf-8")[:100] + b"\xff" + russian.encode("utf-8")[100:])
+    docs, problems = ingest_paths([tmp_path])
+    by_name = {d.origin.rsplit("/", 1)[1]: d for d in docs}
+    assert by_name["u16.txt"].raw == "Протестующие вышли на улицы Тбилиси."
+    assert "Российские войска" in by_name["stray.txt"].raw and "\ufffd" in by_name["stray.txt"].raw
+    assert any("replaced" in p.message for p in problems if p.origin.endswith("stray.txt"))
+
+
+def test_named_pipe_and_unreadable_folder_are_reported(tmp_path):
+    import os
+
+    (tmp_path / "good.txt").write_text("NATO met in Brussels.")
+    os.mkfifo(tmp_path / "pipe.txt")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "x.txt").write_text("hidden")
+    (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
+    os.chmod(locked, 0)
+    try:
+        docs, problems = ingest_paths([tmp_path])
+    finally:
+        os.chmod(locked, 0o755)
+    messages = {p.origin.rsplit("/", 1)[1]: p.message for p in problems}
+    assert "NATO met in Brussels." in [d.raw for d in docs]
+    assert "not a regular file" in messages["pipe.txt"]
+    assert "symbolic link" in messages["loop"]
+    if os.geteuid() != 0:  # root reads every folder
+        assert "cannot read folder" in messages["locked"] and len(docs) == 1

@@ -6,7 +6,6 @@ front end from `web/`, every asset served locally (no CDN: the UI works offline)
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 import re
@@ -22,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 
 from parley.export import event_records, write_text_records
 from parley.model import PLOVER_TYPES
-from parley.store import Store
+from parley.store import Store, is_date_filter
 
 # the front end lives at the repository root (`web/`); $PARLEY_WEB_DIR points elsewhere
 WEB_DIR = Path(os.environ.get("PARLEY_WEB_DIR", Path(__file__).resolve().parents[2] / "web"))
@@ -31,16 +30,6 @@ MAX_PAGE = 500
 MAX_OFFSET = 2**62  # DuckDB takes 64-bit offsets; a larger one is a bad request, not a crash
 
 DateParam = Annotated[str | None, Query(pattern=DATE_PATTERN, description="YYYY, YYYY-MM or YYYY-MM-DD")]
-
-
-def _real_date(value: str) -> bool:
-    """A YYYY, YYYY-MM or YYYY-MM-DD that names a real day, month or year (not 2024-13-45)."""
-    parts = [int(p) for p in value.split("-")]
-    try:
-        dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-    except ValueError:
-        return False
-    return True
 
 
 def found_or_404(found: dict[str, Any] | None, message: str) -> dict[str, Any]:
@@ -62,7 +51,7 @@ def event_filters(
     if type and type.upper() not in PLOVER_TYPES:
         raise HTTPException(422, f"unknown event type {type!r}; one of {', '.join(PLOVER_TYPES)}")
     for name, value in (("since", since), ("until", until)):
-        if value and not _real_date(value):
+        if value and not is_date_filter(value):
             raise HTTPException(422, f"{name}={value!r} is no calendar date")
     return {"event_type": type, "country": country, "actor": actor, "since": since,
             "until": until, "text": q, "story": story}

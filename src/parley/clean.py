@@ -154,9 +154,13 @@ def looks_like_headline(line: str) -> bool:
             and not re.search(r"[.!?]\s+[A-Z]", line) and not line.lower().startswith(("by ", "source")))
 
 
+ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")  # invisible: they split words
+
+
 def split_blocks(raw: str) -> list[str]:
-    """Lines are the blocks of scraped text; bullets are stripped."""
+    """Lines are the blocks of scraped text; bullets and invisible characters are stripped."""
     blocks = []
+    raw = ZERO_WIDTH.sub("", raw)
     for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = re.sub(r"^\s*[•·▪◦*]\s*", "", line)
         line = re.sub(r"[ \t\u00a0]+", " ", line).strip()
@@ -204,16 +208,25 @@ def classify_blocks(lines: list[str], extracted: bool = False) -> list[Block]:
     return blocks
 
 
+REPEAT_WINDOW = 200  # near-repeats are looked for among this many paragraphs kept before
+
+
 def drop_repeated(paragraphs: list[str], threshold: float = 92.0) -> list[str]:
     """Keep the first of near-identical paragraphs (rails often repeat one teaser). Short
-    paragraphs must match almost exactly: "Vote for Anna" and "Vote for Olga" both stay."""
+    paragraphs must match almost exactly: "Vote for Anna" and "Vote for Olga" both stay.
+    Exact repeats are found anywhere; near ones within the last REPEAT_WINDOW paragraphs,
+    so a huge text costs linear time, not quadratic."""
     kept: list[str] = []
+    seen: set[str] = set()
     for para in paragraphs:
+        if para in seen:
+            continue
         needed = threshold if len(para) >= 200 else max(threshold, 98.0)
         if any(abs(len(para) - len(k)) < 0.2 * max(len(para), len(k)) and
-               fuzz.ratio(para, k) >= needed for k in kept):
+               fuzz.ratio(para, k, score_cutoff=needed) for k in kept[-REPEAT_WINDOW:]):
             continue
         kept.append(para)
+        seen.add(para)
     return kept
 
 

@@ -84,12 +84,16 @@ def ingest(paths: PathsArg, db: DbOption = Path(DEFAULT_DB)) -> None:
 
 @app.command()
 def run(paths: PathsArg, db: DbOption = Path(DEFAULT_DB),
-        reprocess: Annotated[bool, typer.Option(help="Code documents again even if stored.")] = False) -> None:
+        reprocess: Annotated[bool, typer.Option(help="Code documents again even if stored.")] = False,
+        max_chars: Annotated[int | None, typer.Option(
+            min=1000, help="Most characters of text coded per document (default 500,000); a longer "
+                           "one is cut at a paragraph, with a warning.")] = None) -> None:
     """Ingest and run the full pipeline: clean, parse, actors, events, time, places, stories."""
     from parley.pipeline import run_paths
 
     with open_store(db) as store, progress_bar() as update:
-        report = run_paths(paths, store, update, reprocess=reprocess)
+        limit = {"max_chars": max_chars} if max_chars else {}
+        report = run_paths(paths, store, update, reprocess=reprocess, **limit)
     fatal = report_problems(report.problems)
     console.print(f"processed {report.documents} documents, {report.events} events; "
                   f"{report.skipped} already coded" + (f"; {fatal} skipped" if fatal else ""))
@@ -112,9 +116,13 @@ def events(db: DbOption = Path(DEFAULT_DB),
            limit: Annotated[int, typer.Option(help="Rows to show.")] = 50) -> None:
     """Show coded events as a table."""
     from parley.model import PLOVER_TYPES
+    from parley.store import is_date_filter
 
     if type and type.upper() not in PLOVER_TYPES:
         fail(f"unknown event type {type!r}; one of {', '.join(PLOVER_TYPES)}")
+    for name, value in (("--since", since), ("--until", until)):
+        if value and not is_date_filter(value):
+            fail(f"{name} {value!r} is no date: give YYYY, YYYY-MM or YYYY-MM-DD")
     with open_store(db, read_only=True) as store:
         rows = store.events(event_type=type, actor=actor, country=country, since=since,
                             until=until, limit=limit)
@@ -144,6 +152,10 @@ def export(out: Annotated[Path, typer.Argument(help="Output file.")],
 
     if format not in FORMATS:
         fail(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
+    if out.is_dir():
+        fail(f"{out} is a folder; give the file to write, e.g. {out / ('events.' + format)}")
+    if not out.parent.is_dir():
+        fail(f"no folder {out.parent} to write {out.name} in")
     with open_store(db, read_only=True) as store:
         count = export_documents(store, out) if documents else export_events(store, out, format)
     console.print(f"wrote {count} {'documents' if documents else 'events'} to {out}")

@@ -36,6 +36,27 @@ def flatten(record: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
+DOC_FIELDS = ("doc_title", "doc_source", "doc_published")
+# Column types of the flat export (every other column is text): an export has the same
+# columns and types whether it holds no events, some, or columns that happen to be all empty.
+FLAT_TYPES = {"intensity": "float64", "confidence": "float64", "location_lat": "float64",
+              "location_lon": "float64", "negated": "bool_", "future": "bool_", "hypothetical": "bool_",
+              "historical": "bool_", "date_inferred": "bool_", "location_geonames_id": "int64",
+              "sentence_start": "int64", "sentence_end": "int64", "trigger_start": "int64",
+              "trigger_depth": "int64", "num_articles": "int64", "num_sources": "int64"}
+
+
+def flat_columns() -> list[str]:
+    """The columns of a CSV or Parquet export, in order."""
+    return list(flatten({**{c: None for c in EVENT_COLUMNS}, **{f: None for f in DOC_FIELDS}}))
+
+
+def flat_schema() -> Any:
+    import pyarrow as pa
+
+    return pa.schema([(c, getattr(pa, FLAT_TYPES.get(c, "string"))()) for c in flat_columns()])
+
+
 def event_records(store: Store, **filters: Any) -> list[dict[str, Any]]:
     """Events matching the filters in the export schema, with their document's title,
     source and publication date."""
@@ -56,7 +77,7 @@ def write_text_records(records: list[dict[str, Any]], fh: TextIO, fmt: str) -> N
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
         return
     flat = [flatten(r) for r in records]
-    writer = csv.DictWriter(fh, fieldnames=list(flat[0]) if flat else list(EVENT_COLUMNS))
+    writer = csv.DictWriter(fh, fieldnames=flat_columns())
     writer.writeheader()
     writer.writerows(flat)
 
@@ -71,8 +92,7 @@ def export_events(store: Store, out: Path, fmt: str, **filters: Any) -> int:
         import pyarrow.parquet as pq
 
         flat = [flatten(r) for r in records]
-        table = pa.Table.from_pylist(flat) if flat else pa.table({c: [] for c in EVENT_COLUMNS})
-        pq.write_table(table, out)
+        pq.write_table(pa.Table.from_pylist(flat, schema=flat_schema()), out)
     else:
         with out.open("w", encoding="utf-8", newline="") as fh:
             write_text_records(records, fh, fmt)

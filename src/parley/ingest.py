@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import stat
 import time
 import zlib
 from collections.abc import Iterable, Iterator
@@ -35,14 +37,40 @@ class IngestProblem:
         return f"{self.origin}: {self.message}"
 
 
+SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def display_name(path: Path | str) -> str:
+    """A path as text that can always be stored and printed (bytes of a file name that are
+    not UTF-8 become U+FFFD)."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def without_surrogates(text: str) -> tuple[str, bool]:
+    """Lone UTF-16 surrogates (JSON allows "\\ud800") cannot be stored: U+FFFD instead."""
+    replaced = SURROGATES.sub("\ufffd", text)
+    return replaced, replaced != text
+
+
 def decode_bytes(data: bytes) -> tuple[str, str | None]:
-    """Decode bytes as UTF-8, falling back to cp1252 then latin-1; say when we fell back."""
+    """Decode bytes as UTF-8 (or UTF-16 with its byte-order mark). A few bad bytes in
+    otherwise UTF-8 text become U+FFFD; text that is not UTF-8 at all falls back to cp1252
+    then latin-1. Say whenever it was not clean UTF-8."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", "replace")
+        return text, ("UTF-16 with bad code units, replaced by U+FFFD" if "\ufffd" in text else None)
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as err:
         first_bad = err.start
+    replaced = data.decode("utf-8", "replace")
+    bad = replaced.count("\ufffd")
+    multibyte = sum(1 for ch in replaced if ord(ch) > 127) - bad
+    if multibyte >= 10 * bad:  # UTF-8 with a few stray bytes, not another encoding
+        return replaced, (f"{bad} byte(s) not valid UTF-8 (first at offset {first_bad}); "
+                          "replaced by U+FFFD")
     for encoding in ("cp1252", "latin-1"):
         try:
             return data.decode(encoding), (
@@ -54,9 +82,10 @@ def decode_bytes(data: bytes) -> tuple[str, str | None]:
 
 
 def looks_binary(data: bytes) -> bool:
-    """NUL bytes or a high share of control characters mean this is not text."""
+    """NUL bytes or a high share of control characters mean this is not text (UTF-16 with a
+    byte-order mark is text)."""
     sample = data[:4096]
-    if not sample:
+    if not sample or sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
     if b"\x00" in sample:
         return True
@@ -64,23 +93,56 @@ def looks_binary(data: bytes) -> bool:
     return control / len(sample) > 0.10
 
 
+def _not_regular(path: Path) -> IngestProblem | None:
+    """Only regular files are read: a named pipe or device would block or never end."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as err:
+        return IngestProblem(display_name(path), f"cannot read file ({err.strerror or err})")
+    if not stat.S_ISREG(mode):
+        return IngestProblem(display_name(path), "not a regular file (a pipe, socket or device); skipped")
+    return None
+
+
+def _walk(folder: Path) -> Iterator[tuple[Path | None, IngestProblem | None]]:
+    """A folder's files, sorted, recursively. Hidden entries are left out; symbolic links to
+    folders are not followed (they loop, or leave the folder) and unreadable folders are
+    reported, not skipped in silence."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as err:
+        yield None, IngestProblem(display_name(folder), f"cannot read folder ({err.strerror or err})")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(path)
+        elif entry.is_symlink() and entry.is_dir():
+            yield None, IngestProblem(display_name(path), "symbolic link to a folder; not followed")
+        else:
+            problem = _not_regular(path)
+            yield (None, problem) if problem else (path, None)
+
+
 def iter_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path | None, IngestProblem | None]]:
-    """Expand folders (recursively, sorted) into files; report paths that do not exist."""
+    """Expand folders (recursively, sorted) into files; report paths that do not exist or
+    cannot be read as files."""
     for raw_path in paths:
         path = Path(raw_path)
         if not path.exists():
-            yield None, IngestProblem(str(path), "no such file or directory")
+            yield None, IngestProblem(display_name(path), "no such file or directory")
         elif path.is_dir():
             found = False
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if child.name.startswith("."):
-                    continue
-                found = True
-                yield child, None
+            for item in _walk(path):
+                found = found or item[0] is not None
+                yield item
             if not found:
-                yield None, IngestProblem(str(path), "folder contains no files")
+                yield None, IngestProblem(display_name(path), "folder contains no files")
         else:
-            yield path, None
+            problem = _not_regular(path)
+            yield (None, problem) if problem else (path, None)
 
 
 def detect_format(path: Path, text: str) -> str:
@@ -110,12 +172,12 @@ def read_feed(path: Path, text: str, warnings: list[str]) -> tuple[list[Document
     feed = feedparser.parse(io.BytesIO(text.encode("utf-8")))
     if feed.bozo and not feed.entries:
         reason = getattr(feed.get("bozo_exception"), "args", [""])[0] or "not a feed"
-        return [], [IngestProblem(str(path), f"unreadable feed ({reason})")]
+        return [], [IngestProblem(display_name(path), f"unreadable feed ({reason})")]
     docs: list[Document] = []
     problems: list[IngestProblem] = []
     feed_title = feed.feed.get("title")
     for number, entry in enumerate(feed.entries, start=1):
-        origin = f"{path}#entry{number}"
+        origin = f"{display_name(path)}#entry{number}"
         contents = [c.get("value", "") for c in entry.get("content", [])]
         body = max(contents, key=len) if contents else entry.get("summary", "")
         if not body.strip():
@@ -130,7 +192,7 @@ def read_feed(path: Path, text: str, warnings: list[str]) -> tuple[list[Document
         doc.published = time.strftime("%Y-%m-%d", stamp) if stamp else (entry.get("published") or None)
         docs.append(doc)
     if not docs and not problems:
-        problems.append(IngestProblem(str(path), "feed has no entries"))
+        problems.append(IngestProblem(display_name(path), "feed has no entries"))
     return docs, problems
 
 
@@ -154,12 +216,17 @@ def iter_warc(path: Path, stream: BinaryIO) -> Iterator[Document | IngestProblem
     from warcio.exceptions import ArchiveLoadFailed
 
     pages = 0
+    size = stream.seek(0, io.SEEK_END)
+    stream.seek(0)
+    end = 0  # where the last whole record ended: bytes after it are a record cut short
     try:
-        for number, record in enumerate(ArchiveIterator(stream, arc2warc=True), start=1):
+        records = ArchiveIterator(stream, arc2warc=True)
+        for number, record in enumerate(records, start=1):
             if record.rec_type not in ("response", "resource"):
+                end = records.get_record_offset() + records.get_record_length()
                 continue
             uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-            origin = f"{path}#{uri or number}"
+            origin = f"{display_name(path)}#{uri or number}"
             if record.http_headers is not None:
                 status = record.http_headers.get_statuscode()
                 if status != "200":
@@ -171,6 +238,10 @@ def iter_warc(path: Path, stream: BinaryIO) -> Iterator[Document | IngestProblem
                 continue
             pages += 1
             data = record.content_stream().read()
+            if getattr(record.raw_stream, "limit", 0) > 0:  # fewer bytes than the record declares
+                yield IngestProblem(origin, "page cut short (the archive is truncated); skipped")
+                continue
+            end = records.get_record_offset() + records.get_record_length()
             if not data.strip():
                 yield IngestProblem(origin, "empty page")
                 continue
@@ -185,12 +256,17 @@ def iter_warc(path: Path, stream: BinaryIO) -> Iterator[Document | IngestProblem
                             [fallback] if fallback else [])
             doc.url = uri or None
             yield doc
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as err:
-        # (a truncated or corrupt archive fails where it breaks; what came before is kept)
-        yield IngestProblem(str(path), f"unreadable web archive ({err})")
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error, AttributeError) as err:
+        # (a truncated or corrupt archive fails where it breaks; what came before is kept;
+        # warcio meets a header cut short with an AttributeError)
+        yield IngestProblem(display_name(path), f"unreadable web archive ({type(err).__name__}: {err})")
+        return
+    if size - end > 4:  # more than the final blank line: the archive ends inside a record
+        yield IngestProblem(display_name(path), f"web archive cut short: its last {size - end} bytes "
+                                                "are not a whole record")
         return
     if not pages:
-        yield IngestProblem(str(path), "web archive holds no HTML or text pages")
+        yield IngestProblem(display_name(path), "web archive holds no HTML or text pages")
 
 
 def _document(origin: str, raw: str, fmt: str, warnings: list[str]) -> Document:
@@ -198,33 +274,46 @@ def _document(origin: str, raw: str, fmt: str, warnings: list[str]) -> Document:
                     warnings=list(warnings))
 
 
+def _json_int(digits: str) -> int | str:
+    """Integers past Python's conversion limit (4,300 digits) stay strings, not errors."""
+    return int(digits) if len(digits) < 4000 else digits
+
+
 def read_jsonl(path: Path, text: str, warnings: list[str]) -> tuple[list[Document], list[IngestProblem]]:
     docs: list[Document] = []
     problems: list[IngestProblem] = []
-    for line_no, line in enumerate(text.splitlines(), start=1):
+    # records end at "\n" only: str.splitlines() would also cut at U+2028 or NEL inside a string
+    for line_no, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
-        origin = f"{path}#{line_no}"
+        origin = f"{display_name(path)}#{line_no}"
         try:
-            record = json.loads(line)
+            record = json.loads(line, parse_int=_json_int)
         except json.JSONDecodeError as err:
             problems.append(IngestProblem(origin, f"invalid JSON ({err.msg})"))
+            continue
+        except RecursionError:
+            problems.append(IngestProblem(origin, "invalid JSON (nested too deeply)"))
             continue
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             problems.append(IngestProblem(origin, "record has no string 'text' field"))
             continue
-        body = record["text"]
+        body, replaced = without_surrogates(record["text"])
         if not body.strip():
             problems.append(IngestProblem(origin, "empty document"))
             continue
         fmt = "html" if body.lstrip()[:200].lower().startswith(("<!doctype", "<html")) else "txt"
         doc = _document(origin, body, fmt, warnings)
         if record.get("id") is not None:
-            doc.origin = f"{origin} (id {record['id']})"
+            doc.origin = f"{origin} (id {without_surrogates(str(record['id']))[0][:200]})"
         for key in JSONL_METADATA_FIELDS:
             value = record.get(key)
             if value is not None and str(value).strip():
-                setattr(doc, key, str(value).strip())
+                clean, bad = without_surrogates(str(value).strip())
+                setattr(doc, key, clean)
+                replaced = replaced or bad
+        if replaced:
+            doc.warnings.append("lone UTF-16 surrogates replaced by U+FFFD")
         docs.append(doc)
     return docs, problems
 
@@ -243,7 +332,7 @@ def iter_path(path: Path) -> Iterator[Document | IngestProblem]:
             return
         data = path.read_bytes()
     except OSError as err:
-        yield IngestProblem(str(path), f"cannot read file ({err.strerror or err})")
+        yield IngestProblem(display_name(path), f"cannot read file ({err.strerror or err})")
         return
     docs, problems = read_data(path, data)
     yield from problems
@@ -254,13 +343,14 @@ def read_data(path: Path, data: bytes) -> tuple[list[Document], list[IngestProbl
     """The documents in one file's bytes (read here, or handed over by a Spark worker)."""
     if path.name.lower().endswith(WARC_SUFFIXES):
         return split_items(iter_warc(path, io.BytesIO(data)))
+    name = display_name(path)
     if not data.strip():
-        return [], [IngestProblem(str(path), "empty document")]
+        return [], [IngestProblem(name, "empty document")]
     if looks_binary(data):
-        return [], [IngestProblem(str(path), "binary file, not text; skipped")]
+        return [], [IngestProblem(name, "binary file, not text; skipped")]
     text, fallback = decode_bytes(data)
     warnings = [fallback] if fallback else []
-    problems = [IngestProblem(str(path), fallback, fatal=False)] if fallback else []
+    problems = [IngestProblem(name, fallback, fatal=False)] if fallback else []
     fmt = detect_format(path, text)
     if fmt == "jsonl":
         docs, jsonl_problems = read_jsonl(path, text, warnings)
@@ -268,7 +358,7 @@ def read_data(path: Path, data: bytes) -> tuple[list[Document], list[IngestProbl
     if fmt == "feed":
         docs, feed_problems = read_feed(path, text, warnings)
         return docs, problems + feed_problems
-    return [_document(str(path), text, fmt, warnings)], problems
+    return [_document(name, text, fmt, warnings)], problems
 
 
 def iter_documents(paths: Iterable[str | Path]) -> Iterator[Document | IngestProblem]:

@@ -84,13 +84,45 @@ def _actors_at_home(doc: Document, context: dict[str, int]) -> None:
             place_in_country(actor, home)
 
 
+MAX_CHARS = 500_000  # of cleaned text coded per document: a long book chapter; news is far shorter
+RAW_PER_TEXT = 4  # markup and page furniture allowed per character of text, before cleaning
+
+
+def limit_length(doc: Document, max_chars: int) -> None:
+    """Code at most max_chars of a document's text, cut at a paragraph break where there is
+    one, and say so (the raw document is stored whole: a run with a larger --max-chars codes
+    the rest). The parser's memory and the coder's time grow with the text."""
+    if len(doc.text) <= max_chars:
+        return
+    cut = doc.text.rfind("\n", 0, max_chars)
+    cut = cut if cut > max_chars // 2 else max_chars
+    doc.warnings.append(f"text of {len(doc.text):,} characters; only the first {cut:,} were coded "
+                        f"(--max-chars {max_chars:,})")
+    doc.text = doc.text[:cut]
+
+
+def _clean_within(doc: Document, max_chars: int) -> None:
+    """Clean a document, reading at most RAW_PER_TEXT * max_chars of a huge raw file."""
+    limit = RAW_PER_TEXT * max_chars
+    if len(doc.raw) <= limit:
+        clean_document(doc)
+        return
+    raw = doc.raw
+    doc.raw = raw[:limit]
+    try:
+        clean_document(doc)
+    finally:
+        doc.raw = raw
+
+
 def process_documents(docs: list[Document], registry: ActorRegistry | None = None,
                       progress: Progress | None = None, clean: bool = True,
                       classifier: EventTypeModel | None | bool = True,
-                      coder: str = "model-gates") -> list[Document]:
+                      coder: str = "model-gates", max_chars: int = MAX_CHARS) -> list[Document]:
     """Run every stage after ingest on docs (in place); returns the docs that have text.
     clean=False codes doc.text (or doc.raw) as it is, for text that is already clean.
-    classifier: the event-type model (True: the trained one, if any; False: rules alone)."""
+    classifier: the event-type model (True: the trained one, if any; False: rules alone).
+    max_chars: the most text coded per document (`limit_length`)."""
     registry = registry or ActorRegistry(load_knowledge())
     model: EventTypeModel | None
     if classifier is True:
@@ -102,9 +134,10 @@ def process_documents(docs: list[Document], registry: ActorRegistry | None = Non
     kept: list[Document] = []
     for i, doc in enumerate(docs):
         if clean:
-            clean_document(doc)
+            _clean_within(doc, max_chars)
         elif not doc.text:
             doc.text = doc.raw
+        limit_length(doc, max_chars)
         if doc.text.strip():
             kept.append(doc)
         if progress:
@@ -143,7 +176,8 @@ BATCH_SIZE = 200  # documents parsed and held in memory at once
 
 
 def run_paths(paths: Iterable[str | Path], store: Store, progress: Progress | None = None,
-              reprocess: bool = False, batch_size: int = BATCH_SIZE) -> RunReport:
+              reprocess: bool = False, batch_size: int = BATCH_SIZE,
+              max_chars: int = MAX_CHARS) -> RunReport:
     """Ingest, code and store documents batch by batch as they are read: memory stays bounded
     on corpora of any size (a web archive streams page by page) and an interrupted run keeps
     every batch already stored. People's roles learned in one batch (or an earlier run)
@@ -163,10 +197,12 @@ def run_paths(paths: Iterable[str | Path], store: Store, progress: Progress | No
             if progress:  # each stage's bar counts every document read so far
                 progress(stage, coded + done, read)
 
-        processed = process_documents(batch, registry, within_batch)
+        processed = process_documents(batch, registry, within_batch, max_chars=max_chars)
         for doc in batch:
             if not doc.text.strip():
                 report.problems.append(IngestProblem(doc.origin, "empty document after cleaning"))
+            report.problems += [IngestProblem(doc.origin, warning, fatal=False)
+                                for warning in doc.warnings if "--max-chars" in warning]
         for doc in processed:
             store.save_document(doc)
         store.save_people(registry.people)

@@ -3,7 +3,9 @@ search over document text (the fts extension, loaded from its PyPI package: no n
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
@@ -15,6 +17,20 @@ from parley.actors.knowledge import Person
 from parley.model import Document, Event
 
 DEFAULT_DB = "parley.duckdb"
+DATE_FILTER = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def is_date_filter(value: str) -> bool:
+    """A since/until bound: YYYY, YYYY-MM or YYYY-MM-DD naming a real year, month or day
+    (not "notadate", not 2024-13-45)."""
+    if not DATE_FILTER.fullmatch(value):
+        return False
+    parts = [int(p) for p in value.split("-")]
+    try:
+        dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return False
+    return True
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
