@@ -114,3 +114,63 @@ def test_a_year_only_date_does_not_break_the_months(tmp_path):
         summary = store.summary()
     assert summary["by_month"] == [{"month": "2008-08", "n": 2}, {"month": "2009-01", "n": 1}]
     assert summary["events"] == 4
+
+
+def _hold_write_lock(db, seconds: float):
+    """Another process writing the store: holds DuckDB's lock for `seconds`."""
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen([sys.executable, "-c",
+                               "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); time.sleep(float(sys.argv[2]))", str(db), str(seconds)],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_the_server_sees_a_later_run_and_never_blocks_it(tmp_path, coded_store, monkeypatch):
+    import shutil
+
+    import parley.api as api
+    from parley.model import Document
+    from parley.store import Store
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(coded_store, db)
+    monkeypatch.setattr(api, "BUSY_WAIT", 0.2)
+    with TestClient(create_app(db)) as test_client:
+        before = test_client.get("/api/summary").json()["documents"]
+        with Store(db) as writer:  # a run writing while the server is up: not refused
+            writer.save_document(Document(doc_id="new", origin="t", raw="x", fmt="txt", text="x"))
+        assert test_client.get("/api/summary").json()["documents"] == before + 1
+        holder = _hold_write_lock(db, 3)
+        try:
+            busy = test_client.get("/api/summary")
+        finally:
+            holder.kill()
+            holder.wait()
+        assert busy.status_code == 503 and "in use" in busy.json()["detail"]
+        assert test_client.get("/api/summary").status_code == 200
+
+
+def test_the_cli_says_in_a_line_that_the_store_is_busy_and_can_wait(tmp_path, coded_store):
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from parley.cli import app
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(coded_store, db)
+    runner = CliRunner()
+    holder = _hold_write_lock(db, 1.5)
+    try:
+        refused = runner.invoke(app, ["stats", "--db", str(db)])
+        waited = runner.invoke(app, ["--wait", "30", "stats", "--db", str(db)])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert refused.exit_code != 0 and "in use by process" in refused.output and "--wait" in refused.output
+    assert "Traceback" not in refused.output and len(refused.output.strip().splitlines()) <= 3
+    assert waited.exit_code == 0 and "documents: 3" in waited.output

@@ -21,13 +21,14 @@ from fastapi.staticfiles import StaticFiles
 
 from parley.export import event_records, write_text_records
 from parley.model import PLOVER_TYPES
-from parley.store import Store, is_date_filter
+from parley.store import Store, StoreBusy, is_date_filter
 
 # the front end lives at the repository root (`web/`); $PARLEY_WEB_DIR points elsewhere
 WEB_DIR = Path(os.environ.get("PARLEY_WEB_DIR", Path(__file__).resolve().parents[2] / "web"))
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 MAX_PAGE = 500
 MAX_OFFSET = 2**62  # DuckDB takes 64-bit offsets; a larger one is a bad request, not a crash
+BUSY_WAIT = 5.0  # seconds a request waits for a run that is writing the database
 
 DateParam = Annotated[str | None, Query(pattern=DATE_PATTERN, description="YYYY, YYYY-MM or YYYY-MM-DD")]
 
@@ -61,21 +62,30 @@ EventFilters = Annotated[dict[str, Any], Depends(event_filters)]
 
 
 def create_app(db: str | Path, web_dir: Path = WEB_DIR) -> FastAPI:
-    """An app serving one store. The database is opened read-only, once; DuckDB
-    connections are not shared across threads, so requests take turns on it."""
+    """An app serving one store. Each request opens the database read-only and closes it
+    after, so `parley run` can write between requests and the next request sees its events;
+    while a run is writing, a request waits up to BUSY_WAIT seconds, then gets a 503. DuckDB
+    connections are not shared across threads, so requests take turns."""
     path = Path(db)
     if not path.exists():
         raise FileNotFoundError(f"no such database: {path}")
     if not (web_dir / "index.html").exists():
         raise FileNotFoundError(f"front end not found in {web_dir} (set PARLEY_WEB_DIR)")
-    store = Store(path, read_only=True)
+    Store(path, read_only=True, wait=BUSY_WAIT).close()  # fails now, not at the first request
     lock = threading.Lock()
     app = FastAPI(title="Parley", description="Political event data (PLOVER) from news text.")
 
     @contextmanager
     def reading() -> Iterator[Store]:
         with lock:
-            yield store
+            try:
+                store = Store(path, read_only=True, wait=BUSY_WAIT)
+            except StoreBusy as err:
+                raise HTTPException(503, str(err), headers={"Retry-After": "5"}) from None
+            try:
+                yield store
+            finally:
+                store.close()
 
     @app.get("/api/summary")
     def summary() -> dict[str, Any]:
@@ -137,5 +147,4 @@ def create_app(db: str | Path, web_dir: Path = WEB_DIR) -> FastAPI:
         return FileResponse(web_dir / "index.html")
 
     app.mount("/static", StaticFiles(directory=web_dir), name="static")
-    app.state.store = store
     return app

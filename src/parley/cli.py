@@ -49,10 +49,23 @@ def progress_bar() -> Iterator[Any]:
         yield update
 
 
+WAIT_FOR_STORE = {"seconds": 0.0}  # set by the global --wait option
+
+
+@app.callback()
+def main_options(wait: Annotated[float, typer.Option(
+        "--wait", min=0, help="Seconds to wait for a database another process is using (default: fail at once).")
+        ] = 0.0) -> None:
+    """Parley: political event data (PLOVER) from news text."""
+    WAIT_FOR_STORE["seconds"] = wait
+
+
 def open_store(db: Path, read_only: bool = False) -> Store:
+    from parley.store import StoreBusy
+
     try:
-        return Store(db, read_only=read_only)
-    except FileNotFoundError as err:
+        return Store(db, read_only=read_only, wait=WAIT_FOR_STORE["seconds"])
+    except (FileNotFoundError, StoreBusy) as err:
         fail(str(err))
     except Exception as err:  # duckdb raises IOException etc. for locked/corrupt files
         fail(f"cannot open database {db}: {err}")

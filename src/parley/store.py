@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
@@ -78,12 +79,36 @@ def _fts_extension_path() -> Path | None:
     return found[-1] if found else None
 
 
+class StoreBusy(RuntimeError):
+    """Another process holds the database (DuckDB lets one process write, or many read)."""
+
+
+def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + wait
+    pause = 0.1
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as err:
+            if "lock" not in str(err).lower():
+                raise
+            if time.monotonic() + pause > deadline:
+                holder = re.search(r"\(PID (\d+)\)", str(err))
+                who = f"process {holder.group(1)}" if holder else "another process"
+                raise StoreBusy(f"{path} is in use by {who} (a run writing, or a reader while one "
+                                f"writes); wait for it to end, or give --wait SECONDS") from None
+            time.sleep(pause)
+            pause = min(2.0, pause * 2)
+
+
 class Store:
-    def __init__(self, path: str | Path = DEFAULT_DB, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path = DEFAULT_DB, read_only: bool = False, wait: float = 0.0) -> None:
+        """Open (or create) a store. Another process writing to it holds a lock: wait up to
+        `wait` seconds for it, then raise StoreBusy."""
         self.path = str(path)
         if read_only and not Path(self.path).exists():
             raise FileNotFoundError(f"no Parley database at {self.path}: run `parley run PATH` first")
-        self.con = duckdb.connect(self.path, read_only=read_only)
+        self.con = _connect(self.path, read_only, wait)
         if not read_only:
             self.con.execute(SCHEMA)
         self._fts_loaded = False
