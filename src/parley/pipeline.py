@@ -203,9 +203,7 @@ def run_paths(paths: Iterable[str | Path], store: Store, progress: Progress | No
                 report.problems.append(IngestProblem(doc.origin, "empty document after cleaning"))
             report.problems += [IngestProblem(doc.origin, warning, fatal=False)
                                 for warning in doc.warnings if "--max-chars" in warning]
-        for doc in processed:
-            store.save_document(doc)
-        store.save_people(registry.people)
+        store.save_batch(processed, registry.people)
         report.documents += len(processed)
         report.events += sum(len(doc.events) for doc in processed)
         coded += len(batch)

@@ -7,7 +7,8 @@ import datetime as dt
 import json
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -127,38 +128,57 @@ class Store:
         sql = "SELECT doc_id FROM documents" + (" WHERE coded" if coded_only else "")
         return {row[0] for row in self.con.execute(sql).fetchall()}
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything written inside is stored together or not at all (a kill mid-way
+        leaves the store as it was before)."""
+        self.con.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
     def save_document(self, doc: Document, coded: bool = True) -> None:
         """Insert or replace a document with everything derived from it."""
+        with self.transaction():
+            self._write_document(doc, coded)
+
+    def save_batch(self, docs: Iterable[Document], people: Iterable[Person]) -> None:
+        """A coded batch and the people (roles) learned so far, in one transaction: a run
+        killed while saving loses the whole batch or nothing, and a resumed run recodes it
+        exactly as an uninterrupted run would."""
+        with self.transaction():
+            for doc in docs:
+                self._write_document(doc, coded=True)
+            self._write_people(people)
+
+    def _write_document(self, doc: Document, coded: bool) -> None:
         con = self.con
-        con.execute("BEGIN")
-        try:
-            for table in ("events", "quotes", "mentions"):
-                con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc.doc_id])
-            con.execute("DELETE FROM documents WHERE doc_id = ?", [doc.doc_id])
-            con.execute(
-                "INSERT INTO documents (doc_id, origin, fmt, title, source, url, author, published,"
-                " dateline, text, warnings, coded) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [doc.doc_id, doc.origin, doc.fmt, doc.title, doc.source, doc.url, doc.author,
-                 doc.published, doc.dateline, doc.text, json.dumps(doc.warnings), coded])
-            if doc.events:
-                con.executemany(
-                    f"INSERT INTO events ({', '.join(EVENT_COLUMNS[:12])}, source_countries, "
-                    f"target_countries, {', '.join(EVENT_COLUMNS[12:])}) VALUES "
-                    f"({', '.join('?' * (len(EVENT_COLUMNS) + 2))})",
-                    [self._event_row(e) for e in doc.events])
-            if doc.quotes:
-                con.executemany("INSERT INTO quotes VALUES (?,?,?,?)", [
-                    [doc.doc_id, q.sentence_index, json.dumps(q.speaker.to_dict() if q.speaker else None),
-                     q.text] for q in doc.quotes])
-            if doc.mentions:
-                con.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?)", [
-                    [doc.doc_id, m.text, m.start, m.end, m.label,
-                     m.actor.actor_id if m.actor else None, m.actor.country if m.actor else None,
-                     m.actor.sector if m.actor else None] for m in doc.mentions])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+        for table in ("events", "quotes", "mentions"):
+            con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc.doc_id])
+        con.execute("DELETE FROM documents WHERE doc_id = ?", [doc.doc_id])
+        con.execute(
+            "INSERT INTO documents (doc_id, origin, fmt, title, source, url, author, published,"
+            " dateline, text, warnings, coded) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [doc.doc_id, doc.origin, doc.fmt, doc.title, doc.source, doc.url, doc.author,
+             doc.published, doc.dateline, doc.text, json.dumps(doc.warnings), coded])
+        if doc.events:
+            con.executemany(
+                f"INSERT INTO events ({', '.join(EVENT_COLUMNS[:12])}, source_countries, "
+                f"target_countries, {', '.join(EVENT_COLUMNS[12:])}) VALUES "
+                f"({', '.join('?' * (len(EVENT_COLUMNS) + 2))})",
+                [self._event_row(e) for e in doc.events])
+        if doc.quotes:
+            con.executemany("INSERT INTO quotes VALUES (?,?,?,?)", [
+                [doc.doc_id, q.sentence_index, json.dumps(q.speaker.to_dict() if q.speaker else None),
+                 q.text] for q in doc.quotes])
+        if doc.mentions:
+            con.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?)", [
+                [doc.doc_id, m.text, m.start, m.end, m.label,
+                 m.actor.actor_id if m.actor else None, m.actor.country if m.actor else None,
+                 m.actor.sector if m.actor else None] for m in doc.mentions])
 
     @staticmethod
     def _event_row(e: Event) -> list[Any]:
@@ -173,6 +193,10 @@ class Store:
         return row
 
     def save_people(self, people: Iterable[Person]) -> None:
+        with self.transaction():
+            self._write_people(people)
+
+    def _write_people(self, people: Iterable[Person]) -> None:
         for person in people:
             self.con.execute("DELETE FROM people WHERE actor_id = ?", [person.actor_id])
             self.con.execute("INSERT INTO people VALUES (?,?,?,?)", [
@@ -190,11 +214,13 @@ class Store:
         return people
 
     def update_stories(self, assignments: dict[str, tuple[str, int, int]]) -> None:
+        """Every event's story at once (one transaction: never half the ids renumbered)."""
         if not assignments:
             return
-        self.con.executemany(
-            "UPDATE events SET story_id = ?, num_articles = ?, num_sources = ? WHERE event_id = ?",
-            [[s, a, n, eid] for eid, (s, a, n) in assignments.items()])
+        with self.transaction():
+            self.con.executemany(
+                "UPDATE events SET story_id = ?, num_articles = ?, num_sources = ? WHERE event_id = ?",
+                [[s, a, n, eid] for eid, (s, a, n) in assignments.items()])
 
     def build_search_index(self) -> bool:
         """(Re)build the full-text index over documents; False when fts is unavailable."""
