@@ -352,7 +352,7 @@ def eval_places(data: DataOption = None,
 
 @train_app.command("events")
 def train_events(data: DataOption = None,
-                 epochs: Annotated[int, typer.Option(help="Passes over the training data.")] = 4,
+                 epochs: Annotated[int | None, typer.Option(min=1, help="Passes over the training data (default 3).")] = None,
                  out: Annotated[Path | None, typer.Option(help="Where to write the model.")] = None) -> None:
     """Fine-tune the event-type model (MiniLM, 16 PLOVER types + none) on the real-news
     train split and the synthetic stories (--data), calibrated on the dev split."""
@@ -364,7 +364,8 @@ def train_events(data: DataOption = None,
         fail(f"training data not found: {data}")
     try:
         with progress_bar() as update:
-            model, report = train_event_model(data, TrainConfig(epochs=epochs),
+            config = TrainConfig(epochs=epochs) if epochs else TrainConfig()
+            model, report = train_event_model(data, config,
                                               lambda done, total: update("train", done, total))
     except (CorpusError, FileNotFoundError, ValueError) as err:
         fail(str(err))

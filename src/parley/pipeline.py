@@ -118,7 +118,7 @@ def _clean_within(doc: Document, max_chars: int) -> None:
 def process_documents(docs: list[Document], registry: ActorRegistry | None = None,
                       progress: Progress | None = None, clean: bool = True,
                       classifier: EventTypeModel | None | bool = True,
-                      coder: str = "model-gates", max_chars: int = MAX_CHARS) -> list[Document]:
+                      coder: str = "model-checks", max_chars: int = MAX_CHARS) -> list[Document]:
     """Run every stage after ingest on docs (in place); returns the docs that have text.
     clean=False codes doc.text (or doc.raw) as it is, for text that is already clean.
     classifier: the event-type model (True: the trained one, if any; False: rules alone).

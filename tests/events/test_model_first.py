@@ -1,5 +1,6 @@
 """Coding with the event-type model: the rules find trigger, actors and modality; the model
-gates them ("model-gates", the default) or decides every type ("model-types")."""
+checks the rules' types ("model-checks", the default), only gates them ("model-gates") or
+decides every type ("model-types")."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ class FixedModel(EventTypeModel):
         return out
 
 
-def code(text: str, model: EventTypeModel | None, coder: str = "model-gates") -> Document:
+def code(text: str, model: EventTypeModel | None, coder: str = "model-checks") -> Document:
     doc = Document(doc_id="d", origin="t", raw=text, fmt="txt", published="2024-05-15")
     process_documents([doc], ActorRegistry(load_knowledge()), clean=False,
                       classifier=model if model is not None else False, coder=coder)
@@ -62,13 +63,28 @@ def test_trusted_rule_type_survives_the_model():
     assert event.event_type == "ASSAULT" and event.coded_by.startswith("rule:")
 
 
-def test_an_unsure_model_leaves_the_rules_events():
-    (event,) = code(ATTACK, FixedModel({ATTACK: {"THREATEN": 0.2, NO_EVENT: 0.5}})).events
-    assert event.event_type == "ASSAULT" and event.coded_by.startswith("rule:")
+def test_an_unsure_model_leaves_the_rules_events_it_finds_plausible():
+    unsure = {"THREATEN": 0.2, "ASSAULT": 0.1, NO_EVENT: 0.5}
+    for coder in ("model-checks", "model-gates"):
+        (event,) = code(ATTACK, FixedModel({ATTACK: unsure}), coder=coder).events
+        assert event.event_type == "ASSAULT" and event.coded_by.startswith("rule:")
+
+
+def test_a_rule_type_the_model_finds_implausible_is_replaced_by_the_models():
+    (event,) = code(ATTACK, FixedModel({ATTACK: {"THREATEN": 0.7, "ASSAULT": 0.001}})).events
+    assert event.event_type == "THREATEN" and event.coded_by == "model:minilm-ft"
+    assert event.trigger == "attack" and event.source[0].country == "RUS"  # the rule's parse
+
+
+def test_a_plausible_rule_type_stands_and_the_model_adds_no_second_type_to_it():
+    events = code(ATTACK, FixedModel({ATTACK: {"THREATEN": 0.7, "ASSAULT": 0.2}})).events
+    assert [(e.event_type, e.coded_by.split(":")[0]) for e in events] == [("ASSAULT", "rule")]
+    both = code(ATTACK, FixedModel({ATTACK: {"THREATEN": 0.7, "ASSAULT": 0.6}}), coder="model-types").events
+    assert sorted(e.event_type for e in both) == ["ASSAULT", "THREATEN"]  # model-types adds it
 
 
 def test_gated_rule_event_keeps_its_type_beside_another_model_type():
-    (event,) = code(ATTACK, FixedModel({ATTACK: {"THREATEN": 0.7}})).events
+    (event,) = code(ATTACK, FixedModel({ATTACK: {"THREATEN": 0.7}}), coder="model-gates").events
     assert event.event_type == "ASSAULT" and event.coded_by.startswith("rule:")
     assert event.confidence == 0.0  # the model's probability of ASSAULT
 

@@ -1,6 +1,7 @@
 """`parley eval events --dataset realnews`: event coding on the project's real-news corpus
-(test split by default), with Parley's coder (the model gates what the rules find) beside the
-rules alone, the model alone, and the model deciding every type ("model-types").
+(test split by default), with Parley's coder (the model checks the types the rules find)
+beside the rules alone, the model alone, the model deciding every type ("model-types") and
+the model only gating the rules' events ("model-gates").
 
 Each annotated document is coded whole, as `parley run` codes an article (its other sentences
 give pronouns and countries); an event belongs to the sampled sentence its trigger lies in.
@@ -30,7 +31,7 @@ from parley.realnews import REPO_DATA, AnnotatedSentence, GoldActor, corpus_text
 
 
 def code_annotated(sentences: list[AnnotatedSentence], model: EventTypeModel | None,
-                   coder: str = "model-gates", root: Path = SHARED_DATA) -> list[list[Event]]:
+                   coder: str = "model-checks", root: Path = SHARED_DATA) -> list[list[Event]]:
     """The events Parley codes in each annotated sentence (whole documents coded once)."""
     from parley.actors import ActorRegistry, load_knowledge
     from parley.pipeline import process_documents
@@ -121,8 +122,8 @@ def figures(prefix: str, scores: Scores) -> list[Figure]:
 
 def eval_realnews(directory: Path = REPO_DATA, split: str = "test",
                   model: EventTypeModel | None = None, root: Path = SHARED_DATA) -> list[Figure]:
-    """Parley's coder, the rules alone, the model alone and the model deciding every type,
-    on one split."""
+    """Parley's coder, the rules alone, the model alone, the model deciding every type and
+    the model gating the rules, on one split."""
     sentences = load_annotations(directory=directory, root=root, split=split)
     if not sentences:
         raise ValueError(f"no annotated sentences in the {split} split")
@@ -131,13 +132,14 @@ def eval_realnews(directory: Path = REPO_DATA, split: str = "test",
     out += figures("realnews_rules", score(sentences, code_annotated(sentences, None, root=root)))
     if model is None:
         return out  # no trained model: the rules alone (run `make model`)
-    out += figures("realnews", score(sentences, code_annotated(sentences, model, "model-gates", root)))
+    out += figures("realnews", score(sentences, code_annotated(sentences, model, "model-checks", root)))
     out += figures("realnews_model", score(sentences, code_annotated(sentences, model, "model", root)))
     out += figures("realnews_model_types", score(sentences, code_annotated(sentences, model, "model-types", root)))
+    out += figures("realnews_model_gates", score(sentences, code_annotated(sentences, model, "model-gates", root)))
     if not model.quantized:
         # the same coder with the int8 encoder (PARLEY_MODEL_INT8=1): what speed costs
         int8 = copy.deepcopy(model).quantize()
-        scores = score(sentences, code_annotated(sentences, int8, "model-gates", root))
+        scores = score(sentences, code_annotated(sentences, int8, "model-checks", root))
         out += [Figure("realnews_int8_type_macro_f1", scores.type_macro_f1),
                 Figure("realnews_int8_detection_f1", scores.detection[2])]
     return out
