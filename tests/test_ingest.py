@@ -244,3 +244,31 @@ def test_named_pipe_and_unreadable_folder_are_reported(tmp_path):
     assert "symbolic link" in messages["loop"]
     if os.geteuid() != 0:  # root reads every folder
         assert "cannot read folder" in messages["locked"] and len(docs) == 1
+
+
+def test_a_decompression_bomb_in_a_web_archive_is_skipped_in_bounded_memory(tmp_path, monkeypatch):
+    import gzip
+    import resource
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    import parley.ingest as ingest
+
+    monkeypatch.setattr(ingest, "MAX_PAGE_BYTES", 1024 * 1024)
+    bomb = gzip.compress(b"<p>" + b"A" * (64 * 1024 * 1024) + b"</p>")  # 64 MB in about 64 KB
+    page = b"<html><body><p>Turkey proposed a Caucasus platform.</p></body></html>"
+    with (tmp_path / "bomb.warc.gz").open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for uri, body, headers in (("http://example.org/bomb", bomb, [("Content-Encoding", "gzip")]),
+                                   ("http://example.org/ok", page, [])):
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), *headers], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(uri, "response", payload=BytesIO(body),
+                                                          http_headers=http))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    docs, problems = ingest_paths([tmp_path / "bomb.warc.gz"])
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert [d.url for d in docs] == ["http://example.org/ok"]
+    assert [p.message for p in problems] == ["page larger than 1 MB once decompressed; skipped"]
+    assert grown_mb < 48  # the 64 MB page was never held whole

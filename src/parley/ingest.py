@@ -24,6 +24,9 @@ SUPPORTED_SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "h
                       ".jsonl": "jsonl", ".ndjson": "jsonl", ".rss": "feed", ".atom": "feed",
                       ".xml": "feed"}
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+# An archived page is read whole after decompression: a record gzip-encoded 1:100,000 would
+# otherwise fill the memory. No news page comes near this.
+MAX_PAGE_BYTES = 32 * 1024 * 1024
 JSONL_METADATA_FIELDS = ("title", "url", "published", "source", "author")
 
 
@@ -237,7 +240,12 @@ def iter_warc(path: Path, stream: BinaryIO) -> Iterator[Document | IngestProblem
             if not content_type.startswith(("text/html", "application/xhtml", "text/plain")):
                 continue
             pages += 1
-            data = record.content_stream().read()
+            data = record.content_stream().read(MAX_PAGE_BYTES + 1)
+            if len(data) > MAX_PAGE_BYTES:
+                yield IngestProblem(origin, f"page larger than {MAX_PAGE_BYTES // 2**20} MB once "
+                                            "decompressed; skipped")
+                end = records.get_record_offset() + records.get_record_length()  # (streams the rest)
+                continue
             if getattr(record.raw_stream, "limit", 0) > 0:  # fewer bytes than the record declares
                 yield IngestProblem(origin, "page cut short (the archive is truncated); skipped")
                 continue
