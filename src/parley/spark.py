@@ -61,7 +61,7 @@ def code_partition(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     from parley.dedup import signature
     from parley.export import event_record
     from parley.model import Document
-    from parley.pipeline import process_documents
+    from parley.pipeline import not_coded_reason, process_documents
 
     docs = [Document(**row) for row in rows]
     if not docs:
@@ -69,7 +69,7 @@ def code_partition(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     kept = process_documents(docs, ActorRegistry(load_knowledge()))
     for doc in docs:
         if doc not in kept:
-            yield {"problem": f"{doc.origin}: empty document after cleaning"}
+            yield {"problem": f"{doc.origin}: {not_coded_reason(doc)}"}
     for doc in kept:
         meta = {"doc_title": doc.title, "doc_source": doc.source, "doc_published": doc.published}
         yield {"document": {"doc_id": doc.doc_id, "title": doc.title, "source": doc.source,
