@@ -174,3 +174,24 @@ def test_the_cli_says_in_a_line_that_the_store_is_busy_and_can_wait(tmp_path, co
     assert refused.exit_code != 0 and "in use by process" in refused.output and "--wait" in refused.output
     assert "Traceback" not in refused.output and len(refused.output.strip().splitlines()) <= 3
     assert waited.exit_code == 0 and "documents: 3" in waited.output
+
+
+def test_actor_and_word_filters_match_words_not_patterns_or_json(client):
+    everything = client.get("/api/events").json()["total"]
+    for pattern in ("%", "_", "country", "sector", "name", '"'):
+        assert client.get("/api/events", params={"actor": pattern}).json()["total"] == 0, pattern
+    assert client.get("/api/events", params={"q": "%"}).json()["total"] == 0
+    assert client.get("/api/events", params={"q": "_"}).json()["total"] == 0
+    by_id = client.get("/api/events", params={"actor": "RUS"}).json()
+    assert 0 < by_id["total"] < everything
+    assert all(any("RUS" in (a["actor_id"] or "") or "rus" in (a["text"] + (a["name"] or "")).lower()
+                   for a in e["source"] + e["target"]) for e in by_id["events"])
+
+
+def test_several_types_at_once(client):
+    present = [row["event_type"] for row in client.get("/api/summary").json()["by_type"]][:2]
+    one = {t: client.get("/api/events", params={"type": t}).json()["total"] for t in present}
+    both = client.get("/api/events", params=[("type", t) for t in present]).json()
+    assert len(present) == 2 and min(one.values()) > 0 and both["total"] == sum(one.values())
+    assert {e["event_type"] for e in both["events"]} == set(present)
+    assert client.get("/api/events", params=[("type", "ACCUSE"), ("type", "NOPE")]).status_code == 422

@@ -40,7 +40,7 @@ def found_or_404(found: dict[str, Any] | None, message: str) -> dict[str, Any]:
 
 
 def event_filters(
-    type: Annotated[str | None, Query(description="PLOVER event type")] = None,
+    type: Annotated[list[str] | None, Query(description="PLOVER event type; repeat it for several (any of them)")] = None,
     country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,5}$")] = None,
     actor: str | None = None,
     q: Annotated[str | None, Query(description="words in the sentence")] = None,
@@ -49,8 +49,9 @@ def event_filters(
     story: Annotated[str | None, Query(description="a story id: every report of one event")] = None,
 ) -> dict[str, Any]:
     """The filters the event list and the download share, as Store.events takes them."""
-    if type and type.upper() not in PLOVER_TYPES:
-        raise HTTPException(422, f"unknown event type {type!r}; one of {', '.join(PLOVER_TYPES)}")
+    for event_type in type or []:
+        if event_type.upper() not in PLOVER_TYPES:
+            raise HTTPException(422, f"unknown event type {event_type!r}; one of {', '.join(PLOVER_TYPES)}")
     for name, value in (("since", since), ("until", until)):
         if value and not is_date_filter(value):
             raise HTTPException(422, f"{name}={value!r} is no calendar date")

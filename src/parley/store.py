@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -78,6 +78,16 @@ def _fts_extension_path() -> Path | None:
     root = Path(duckdb_extension_fts.__file__).parent
     found = sorted(root.rglob("fts.duckdb_extension"))
     return found[-1] if found else None
+
+
+# An event's actors as searchable text: each actor's text, name and id, one per line (a
+# pattern cannot match across them, nor the JSON keys the list is stored with)
+_ACTOR_FIELDS = ("array_to_string(list_concat(json_extract_string({column}, '$[*].text'), "
+                 "json_extract_string({column}, '$[*].name'), json_extract_string({column}, '$[*].actor_id')), chr(10))")
+
+
+def _like_escaped(words: str) -> str:
+    return words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class StoreBusy(RuntimeError):
@@ -249,16 +259,21 @@ class Store:
         return [dict(zip(names, row, strict=False)) for row in cur.fetchall()]
 
     @staticmethod
-    def _event_filter(event_type: str | None = None, actor: str | None = None,
+    def _event_filter(event_type: str | Sequence[str] | None = None, actor: str | None = None,
                       country: str | None = None, since: str | None = None, until: str | None = None,
                       text: str | None = None, story: str | None = None) -> tuple[str, list[Any]]:
+        """SQL conditions for the filters. `actor` and `text` are plain words, never patterns:
+        "%" and "_" match themselves. `actor` looks in each actor's text, name and id
+        ("ISR:GOV"), not in the JSON the lists are stored as. Several types: any of them."""
         where, params = ["1=1"], []
-        if event_type:
-            where.append("event_type = ?")
-            params.append(event_type.upper())
+        types = [event_type] if isinstance(event_type, str) else list(event_type or [])
+        if types:
+            where.append(f"event_type IN ({', '.join('?' * len(types))})")
+            params += [t.upper() for t in types]
         if actor:
-            where.append("(lower(CAST(source AS VARCHAR)) LIKE ? OR lower(CAST(target AS VARCHAR)) LIKE ?)")
-            params += [f"%{actor.lower()}%"] * 2
+            where.append(f"(lower({_ACTOR_FIELDS.format(column='source')}) LIKE ? ESCAPE '\\' OR "
+                         f"lower({_ACTOR_FIELDS.format(column='target')}) LIKE ? ESCAPE '\\')")
+            params += [f"%{_like_escaped(actor.lower())}%"] * 2
         if country:
             where.append("(list_contains(source_countries, ?) OR list_contains(target_countries, ?))")
             params += [country.upper()] * 2
@@ -269,14 +284,14 @@ class Store:
             where.append("date <= ?")
             params.append(until + "\uffff")
         if text:
-            where.append("lower(sentence) LIKE ?")
-            params.append(f"%{text.lower()}%")
+            where.append("lower(sentence) LIKE ? ESCAPE '\\'")
+            params.append(f"%{_like_escaped(text.lower())}%")
         if story:
             where.append("story_id = ?")
             params.append(story)
         return " AND ".join(where), params
 
-    def events(self, event_type: str | None = None, actor: str | None = None,
+    def events(self, event_type: str | Sequence[str] | None = None, actor: str | None = None,
                country: str | None = None, since: str | None = None, until: str | None = None,
                limit: int | None = None, offset: int = 0, text: str | None = None,
                story: str | None = None) -> list[dict[str, Any]]:
@@ -290,7 +305,7 @@ class Store:
             sql += f" OFFSET {int(offset)}"
         return [self._decoded(row) for row in self.query(sql, params)]
 
-    def count_events(self, event_type: str | None = None, actor: str | None = None,
+    def count_events(self, event_type: str | Sequence[str] | None = None, actor: str | None = None,
                      country: str | None = None, since: str | None = None, until: str | None = None,
                      text: str | None = None, story: str | None = None) -> int:
         where, params = self._event_filter(event_type, actor, country, since, until, text, story)
