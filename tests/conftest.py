@@ -72,7 +72,8 @@ def write_articles(path: Path) -> None:
 
     # the third carries a hostile link: the page must never make it clickable
     urls = ["https://example.org/tbilisi", None, "javascript:alert(document.domain)"]
-    rows = [{"text": text, "title": f"Article {i}", "published": published, "url": url}
+    # ... and no title: the page must not show the server's file path instead
+    rows = [{"text": text, "title": f"Article {i}" if i < 3 else None, "published": published, "url": url}
             for i, ((text, published), url) in enumerate(zip(ARTICLES, urls, strict=True), start=1)]
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
 

@@ -35,7 +35,7 @@ def corpus(tmp_path: Path) -> tuple[Path, Path]:
     seeds.mkdir()
     (seeds / "a.txt").write_text(ARTICLE, encoding="utf-8")
     directory = tmp_path / "realnews"
-    write_sample(sample(root=root, quotas={"seeds": 100}, extra_quotas={}, cue_quotas={}), directory)
+    write_sample(sample(root=root, quotas={"seeds": 100}, extra_quotas={}, cue_quotas={}, rest_corpora=()), directory)
     return directory, root
 
 

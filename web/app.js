@@ -248,10 +248,10 @@ async function showEvent(event, row) {
     + `<dt>where</dt><dd>${place}</dd>`
     + `<dt>coded by</dt><dd>${escapeHtml(event.coded_by)} <span class="muted">(confidence ${event.confidence})</span></dd>`
     + `<dt>story</dt><dd>${event.story_id
-      ? `<a href="#" id="story-link">${event.num_articles} article(s), ${event.num_sources} source(s)</a>`
+      ? `<a href="#" id="story-link">${event.num_articles} article(s), ${event.num_sources ? event.num_sources + " named source(s)" : "no source named"}</a>`
         + ` <span class="muted">(every report of it)</span>`
       : "–"}</dd>`
-    + `<dt>document</dt><dd>${escapeHtml(doc.title || doc.origin)}</dd>`
+    + `<dt>document</dt><dd>${escapeHtml(doc.title || "untitled (" + doc.origin.split(/[\\/]/).pop() + ")")}</dd>`
     + `<dt>published</dt><dd>${escapeHtml(doc.published || "not given")}${doc.source ? " · " + escapeHtml(doc.source) : ""}</dd>`
     + `<dt>url</dt><dd>${link}</dd></dl>`
     + `<div id="doc-text">${marked}</div>`;

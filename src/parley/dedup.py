@@ -157,7 +157,8 @@ def assign_stories(events: list[dict[str, Any]], docs: dict[str, dict[str, Any]]
         story_id = hashlib.sha1(key.encode()).hexdigest()[:12]
         doc_ids = {m["doc_id"] for m in members}
         articles = len({groups.get(d, d) for d in doc_ids})
-        sources = {(docs.get(d) or {}).get("source") or groups.get(d, d) for d in doc_ids}
+        # named sources only: documents that do not say who published them are not a source each
+        sources = {src for d in doc_ids if (src := (docs.get(d) or {}).get("source"))}
         for member in members:
             out[member["event_id"]] = (story_id, articles, len(sources))
     return out

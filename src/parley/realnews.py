@@ -45,6 +45,8 @@ EXTRA_QUOTAS = {"case2021": 10_000, "ecbplus": 10_000, "timebank": 10_000, "lgl"
 # never enters dev or test; it holds as many such words used in other senses ("support
 # staff", "a deal on cars") as events, which the model must learn to tell apart.
 CUE_QUOTAS = {"lgl": 1200, "aeb": 400}
+# Corpora whose every remaining document joins train, whole (after the cue sentences).
+REST_CORPORA = ("lgl",)
 CUE_WORDS = re.compile(
     r"\b(agree[sd]?|agreement|accord|pact|treaty|deal|promis\w*|pledg\w*|offer\w*|talks|met|meet\w*|"
     r"visit\w*|summit|phoned|negotiat\w*|mediat\w*|prais\w*|endors\w*|support\w*|backed|"
@@ -201,11 +203,13 @@ def _refs(corpus: str, texts: dict[str, str], doc_id: str, spans: list[tuple[int
 
 def sample(seed: int = 14, root: Path = SHARED_DATA, quotas: dict[str, int] | None = None,
            extra_quotas: dict[str, int] | None = None,
-           cue_quotas: dict[str, int] | None = None) -> list[SentenceRef]:
+           cue_quotas: dict[str, int] | None = None,
+           rest_corpora: tuple[str, ...] | None = None) -> list[SentenceRef]:
     """Draw documents at random per corpus until its quota of sentences is met and assign
     each story group to a split (stratified by corpus); then draw more documents, for the
     train split only, from groups that are in no other split (`EXTRA_QUOTAS`, seed + 1); then
-    single sentences with cue words from documents not drawn (`CUE_QUOTAS`, seed + 2)."""
+    single sentences with cue words from documents not drawn (`CUE_QUOTAS`, seed + 2); then
+    the rest of the documents of `REST_CORPORA`, for train too."""
     rng = random.Random(seed)
     refs: list[SentenceRef] = []
     all_texts: dict[str, dict[str, str]] = {}
@@ -254,6 +258,16 @@ def sample(seed: int = 14, root: Path = SHARED_DATA, quotas: dict[str, int] | No
             return (corpus, doc_id) not in taken and (corpus, story_group(corpus, doc_id)) not in held_out
 
         refs += _cue_sentences(corpus, texts, quota, cue_rng, untaken)
+    # last, the rest of the corpora in REST_CORPORA: every document not drawn whole, up to
+    # its first MAX_SENTENCES_PER_DOC sentences, less those the cue words took
+    have = {r.sid for r in refs}
+    for corpus in (rest_corpora if rest_corpora is not None else REST_CORPORA):
+        texts = all_texts.get(corpus) or corpus_texts(corpus, root)
+        for doc_id in sorted(texts):
+            if (corpus, doc_id) in taken or (corpus, story_group(corpus, doc_id)) in held_out:
+                continue
+            spans = split_sentences(texts[doc_id])[:MAX_SENTENCES_PER_DOC]
+            refs += [r for r in _refs(corpus, texts, doc_id, spans, "train") if r.sid not in have]
     return refs
 
 

@@ -36,7 +36,7 @@ def corpus(tmp_path: Path) -> tuple[Path, Path]:
     (tmp_path / "shared" / "seeds").mkdir()
     (tmp_path / "shared" / "seeds" / "a.txt").write_text(ARTICLE, encoding="utf-8")
     directory = tmp_path / "realnews"
-    refs = sample(root=root, quotas={"seeds": 100}, extra_quotas={}, cue_quotas={})
+    refs = sample(root=root, quotas={"seeds": 100}, extra_quotas={}, cue_quotas={}, rest_corpora=())
     for ref in refs:
         ref.split = "test"
     write_sample(refs, directory)

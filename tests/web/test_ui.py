@@ -78,6 +78,9 @@ def test_only_web_addresses_become_links(page):
     assert "javascript:alert" in page.text_content("#detail dl")
     assert page.locator("#detail dl a:has-text('javascript')").count() == 0
     assert page.locator("#detail a[href^='javascript']").count() == 0
+    shown = page.text_content("#detail dl")
+    assert "untitled (articles.jsonl#3)" in shown and "/tmp" not in shown and "/articles" not in shown
+    assert "1 article(s), no source named" in shown  # a story with no named source claims none
     page.click("#close")
     page.click("#events tbody tr:has-text('accused')")
     page.wait_for_selector("#detail:not([hidden]) dl a:has-text('example.org')")
