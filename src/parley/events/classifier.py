@@ -97,7 +97,7 @@ class TrainConfig:
     # Each epoch sees every event sentence but only this share of the no-event ones (a fresh
     # draw each epoch): most real-news sentences report no event, and seeing them all every
     # epoch costs time without teaching the types.
-    none_share: float = 0.5
+    none_share: float = 0.35
     # Sentences of a rare type are seen more often: up to `rare_repeat` times per epoch, by
     # (count of the median type / count of its rarest type) ** 0.5.
     rare_repeat: float = 2.0
