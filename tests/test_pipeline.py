@@ -89,3 +89,24 @@ def test_a_killed_run_resumed_equals_an_uninterrupted_one(corpus, uninterrupted,
     events, people = _snapshot(killed)
     assert events and all(e["story_id"] != "half" for e in events)
     assert (events, people) == uninterrupted
+
+
+def test_a_run_that_stores_nothing_new_leaves_stories_and_index_alone(corpus, tmp_path, monkeypatch):
+    import parley.pipeline as pipeline
+
+    db = tmp_path / "again.duckdb"
+    with Store(db) as store:
+        run_paths([corpus], store, batch_size=2)
+    rebuilt: list[int] = []
+    original = pipeline.refresh_stories
+    monkeypatch.setattr(pipeline, "refresh_stories", lambda store: (rebuilt.append(1), original(store))[1])
+    with Store(db) as store:
+        report = run_paths([corpus], store, batch_size=2)
+    assert report.documents == 0 and report.skipped == len(ARTICLES) and rebuilt == []
+    (corpus / "new.txt").write_text("Armenian police detained an opposition leader in Yerevan.")
+    try:
+        with Store(db) as store:
+            assert run_paths([corpus], store, batch_size=2).documents == 1
+    finally:
+        (corpus / "new.txt").unlink()
+    assert rebuilt == [1]

@@ -231,8 +231,12 @@ def run_paths(paths: Iterable[str | Path], store: Store, progress: Progress | No
                 batch = []
     if batch:
         code(batch)
-    refresh_stories(store)
-    store.build_search_index()
+    if report.documents or not store.stories_current():
+        # stories and the search index span the whole store: rebuilt only when this run
+        # stored something, or a run killed before this point left them behind
+        refresh_stories(store)
+        store.build_search_index()
+        store.mark_stories_current()
     return report
 
 

@@ -56,6 +56,9 @@ CREATE TABLE IF NOT EXISTS mentions (
     actor_id VARCHAR, country VARCHAR, sector VARCHAR);
 CREATE TABLE IF NOT EXISTS people (
     actor_id VARCHAR PRIMARY KEY, name VARCHAR, aliases JSON, roles JSON);
+-- facts about the store as a whole: 'stories' is 'current' once story ids and the search
+-- index reflect every stored event (a run that stores events clears it)
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 """
 
 EVENT_COLUMNS = [
@@ -163,6 +166,15 @@ class Store:
             for doc in docs:
                 self._write_document(doc, coded=True)
             self._write_people(people)
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('stories', 'stale')")
+
+    def stories_current(self) -> bool:
+        """Whether story ids and the search index were rebuilt after the last batch saved."""
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'stories'").fetchone()
+        return row is not None and row[0] == "current"
+
+    def mark_stories_current(self) -> None:
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES ('stories', 'current')")
 
     def _write_document(self, doc: Document, coded: bool) -> None:
         con = self.con
