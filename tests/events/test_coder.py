@@ -589,3 +589,11 @@ def test_unnamed_protesters_are_civilians_of_where_they_protested(code_text):
     erupted = code_text("Protests erupted in Tehran on Monday.")
     assert [(a.country, a.sector) for a in erupted.events[0].source] == [("IRN", "CVL")]
     assert code_text("Talks were held in Geneva.").events == []  # no party named: no event
+
+
+def test_run_on_text_is_not_coded_and_the_document_says_so(code_text):
+    words = "police arrested protesters and troops attacked villages while officials met envoys".split()
+    run_on = " ".join(words[i % len(words)] for i in range(300)) + "."
+    doc = code_text(f"Police arrested two men in Tbilisi on Monday.\n\n{run_on}")
+    assert [e.sentence for e in doc.events] == ["Police arrested two men in Tbilisi on Monday."]
+    assert any("more than 200 tokens not coded" in w for w in doc.warnings)

@@ -1143,6 +1143,9 @@ def update_antecedents(sent: Span, ctx: CodingContext) -> None:
 # Who decides the event types of a sentence (see code_document).
 CODERS = ("model-checks", "model-gates", "model-types", "rules", "model")
 NO_EVENT_CONFIDENCE = 0.7  # the model's P(NONE) at which it overrules events the rules found
+# A "sentence" longer than this is run-on text (a scraped list, a page without stops): coding
+# it costs time that grows with its square and gives events no one can read it for.
+MAX_SENTENCE_TOKENS = 200
 # "model-checks": a rule's type stands while the model gives it at least this probability;
 # below it, the model's own type replaces the rule's (trigger and actors kept). Measured with
 # the model of 13,743 train sentences: dev prefers higher floors (type macro-F1 0.486 here, 0.488 at 0.01, 0.489 at 0.05; model-gates 0.448),
@@ -1183,8 +1186,12 @@ def code_document(parsed: Doc, doc: Document, registry: ActorRegistry,
     spans = [parsed.char_span(s.start, s.end, alignment_mode="expand") for s in doc.sentences]
     if model is not None and coder != "rules" and probs is None:
         probs = model.predict_proba([s.text for s in doc.sentences])
+    too_long = 0
     for index, span in enumerate(spans):
         if span is None:
+            continue
+        if len(span) > MAX_SENTENCE_TOKENS:
+            too_long += 1
             continue
         # pronouns refer back: resolve with the people named before this sentence
         found = code_sentence(span, index, ctx)
@@ -1192,6 +1199,9 @@ def code_document(parsed: Doc, doc: Document, registry: ActorRegistry,
             found = _with_model(span, index, ctx, found, model, probs[index], coder)
         doc.events.extend(found)
         update_antecedents(span, ctx)
+    if too_long:
+        doc.warnings.append(f"{too_long} sentence(s) of more than {MAX_SENTENCE_TOKENS} tokens not coded "
+                            "(run-on text, not sentences)")
     if model is not None:
         doc.events.sort(key=lambda e: (e.sentence_start, e.trigger_start))
     return doc.events
