@@ -24,9 +24,10 @@ $(VENV)/.installed: pyproject.toml
 # The event-type model is fine-tuned here (CPU, fixed seeds, under 15 minutes on 2 cores) from
 # the project's real-news annotations (data/realnews, rebuilt from ../shared) and the public
 # synthetic stories; no model hub. Without ../shared Parley codes with its rules alone.
+# A cached model made from other annotations or another recipe is retrained (--if-stale).
 model: install
-	@if [ -f "$(MODEL)" ]; then echo "event model: $(MODEL)"; \
-	elif [ -f "$(STORIES)" ]; then $(BIN)/parley train events; \
+	@if [ -f "$(STORIES)" ]; then $(BIN)/parley train events --if-stale; \
+	elif [ -f "$(MODEL)" ]; then echo "event model: $(MODEL) (no training data at $(STORIES) to check it against)"; \
 	else echo "no training data at $(STORIES): rules only"; fi
 
 demo: model

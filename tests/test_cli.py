@@ -239,3 +239,31 @@ def test_a_document_in_another_language_is_not_coded_and_says_why(tmp_path):
     result = runner.invoke(app, ["run", str(tmp_path), "--db", str(tmp_path / "x.duckdb")])
     assert result.exit_code == 0 and "processed 1 documents" in result.output
     assert "ru.txt" in result.output and "Russian (ru), not English: not coded" in result.output
+
+
+def test_train_if_stale_keeps_a_model_made_from_the_same_data_and_retrains_another(tmp_path, monkeypatch):
+    import parley.events.training as training
+    from parley.evaluation.metrics import default_data
+    from parley.events.classifier import EventTypeModel, TrainConfig
+
+    stories = tmp_path / "stories.csv"
+    stories.write_text("text,label\\nRebels attacked a convoy.,ASSAULT\\n", encoding="utf-8")
+    out = tmp_path / "model.pt"
+
+    def no_training(*args, **kwargs):
+        raise ValueError("training was started")
+
+    monkeypatch.setattr(training, "train_event_model", no_training)
+    fingerprint = training.training_fingerprint(stories, TrainConfig())
+    assert fingerprint != training.training_fingerprint(stories, TrainConfig(epochs=1))
+    assert fingerprint != training.training_fingerprint(default_data(training.STORIES), TrainConfig())
+    for stored, kept in ((fingerprint, True), ("0" * 16, False), (None, False)):
+        import torch
+
+        torch.save({"info": {"fingerprint": stored} if stored else {}}, out)
+        assert EventTypeModel.stored_info(out) == ({"fingerprint": stored} if stored else {})
+        result = runner.invoke(app, ["train", "events", "--if-stale", "--data", str(stories), "--out", str(out)])
+        if kept:
+            assert result.exit_code == 0 and "up to date" in result.output
+        else:
+            assert result.exit_code == 1 and "training was started" in result.output

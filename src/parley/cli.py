@@ -353,18 +353,28 @@ def eval_places(data: DataOption = None,
 @train_app.command("events")
 def train_events(data: DataOption = None,
                  epochs: Annotated[int | None, typer.Option(min=1, help="Passes over the training data (default 3).")] = None,
-                 out: Annotated[Path | None, typer.Option(help="Where to write the model.")] = None) -> None:
+                 out: Annotated[Path | None, typer.Option(help="Where to write the model.")] = None,
+                 if_stale: Annotated[bool, typer.Option(
+                     "--if-stale", help="Train only if the model at --out was made from other data or another recipe.")
+                 ] = False) -> None:
     """Fine-tune the event-type model (MiniLM, 16 PLOVER types + none) on the real-news
     train split and the synthetic stories (--data), calibrated on the dev split."""
-    from parley.events.classifier import TrainConfig
-    from parley.events.training import train_event_model
+    from parley.evaluation.metrics import default_data
+    from parley.events.classifier import EventTypeModel, TrainConfig, model_path
+    from parley.events.training import STORIES, train_event_model, training_fingerprint
     from parley.realnews import CorpusError
 
     if data is not None and not data.exists():
         fail(f"training data not found: {data}")
+    config = TrainConfig(epochs=epochs) if epochs else TrainConfig()
+    if if_stale:
+        stored = EventTypeModel.stored_info(out)
+        wanted = training_fingerprint(data if data is not None else default_data(STORIES), config)
+        if stored is not None and stored.get("fingerprint") == wanted:
+            console.print(f"event model up to date: {out or model_path()}")
+            return
     try:
         with progress_bar() as update:
-            config = TrainConfig(epochs=epochs) if epochs else TrainConfig()
             model, report = train_event_model(data, config,
                                               lambda done, total: update("train", done, total))
     except (CorpusError, FileNotFoundError, ValueError) as err:

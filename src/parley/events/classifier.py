@@ -306,6 +306,18 @@ class EventTypeModel:
             quantize = os.environ.get("PARLEY_MODEL_INT8", "0") == "1"
         return model.quantize() if quantize else model
 
+    @staticmethod
+    def stored_info(path: Path | None = None) -> dict[str, Any] | None:
+        """The info a saved model carries (how it was trained), without building it."""
+        import torch
+
+        path = path or model_path()
+        try:
+            data = torch.load(path, map_location="cpu", weights_only=False)
+        except Exception:  # missing, partial or foreign: no info
+            return None
+        return dict(data.get("info", {})) if isinstance(data, dict) else None
+
     def describe(self) -> str:
         return json.dumps({**self.info, "int8": self.quantized, "rule_trusted": self.rule_trusted})
 

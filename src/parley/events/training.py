@@ -11,13 +11,14 @@ The PLOVER gold is not trained on: it stays a held-out public check (`parley eva
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from parley.evaluation.metrics import default_data, label_set_f1
-from parley.events.classifier import LABELS, EventTypeModel, TrainConfig, load_stories
-from parley.realnews import AnnotatedSentence, load_annotations
+from parley.events.classifier import LABELS, MODEL_NAME, EventTypeModel, TrainConfig, load_stories
+from parley.realnews import ANNOTATIONS_FILE, REPO_DATA, SENTENCES_FILE, AnnotatedSentence, load_annotations
 
 STORIES = "events/ngec_gpt_synthetic_events_2023-10-19.csv"
 STORY_LIMIT = 1500
@@ -44,6 +45,19 @@ def training_examples(stories_csv: Path | None, train: list[AnnotatedSentence],
     if stories_csv is not None and stories_csv.exists():
         examples += load_stories(stories_csv, story_limit)
     return examples
+
+
+def training_fingerprint(stories_csv: Path | None, config: TrainConfig, story_limit: int = STORY_LIMIT,
+                         directory: Path = REPO_DATA) -> str:
+    """What a trained model was made from: the corpus files, the stories and the recipe. A
+    cached model with another fingerprint is stale (`parley train events --if-stale`)."""
+    digest = hashlib.sha1()
+    for name in (SENTENCES_FILE, ANNOTATIONS_FILE):
+        digest.update((directory / name).read_bytes())
+    if stories_csv is not None and stories_csv.exists():
+        digest.update(stories_csv.read_bytes())
+    digest.update(repr((config, story_limit, MODEL_NAME)).encode())
+    return digest.hexdigest()[:16]
 
 
 def label_f1(gold: list[set[str]], pred: list[set[str]]) -> float:
@@ -88,7 +102,8 @@ def train_event_model(stories_csv: Path | None = None, config: TrainConfig | Non
     rule_pred = [predicted_types(events) for events in code_annotated(dev, model=None)]
     threshold, dev_f1, precision = calibrate(model, dev, rule_pred)
     model.info.update({"threshold": threshold, "dev_macro_f1": round(dev_f1, 4),
-                       "realnews_train": len(train), "stories": len(examples) - len(train)})
+                       "realnews_train": len(train), "stories": len(examples) - len(train),
+                       "fingerprint": training_fingerprint(stories_csv, config or TrainConfig(), story_limit)})
     report = TrainingReport(len(examples), len(train), len(examples) - len(train), threshold,
                             dev_f1, model.rule_trusted, precision)
     return model, report
