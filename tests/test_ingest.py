@@ -272,3 +272,21 @@ def test_a_decompression_bomb_in_a_web_archive_is_skipped_in_bounded_memory(tmp_
     assert [d.url for d in docs] == ["http://example.org/ok"]
     assert [p.message for p in problems] == ["page larger than 1 MB once decompressed; skipped"]
     assert grown_mb < 48  # the 64 MB page was never held whole
+
+
+def test_jsonl_streams_line_by_line_and_decodes_each_line_alone(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    lines = [json.dumps({"text": "Российские войска вошли в Гори.", "id": 1}, ensure_ascii=False).encode("utf-8"),
+             json.dumps({"text": "Café talks in Genève.", "id": 2}, ensure_ascii=False).encode("latin-1"),
+             json.dumps({"text": "Police arrested two men in Tbilisi.", "id": 3}).encode("utf-8")]
+    (tmp_path / "mixed.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes",  # a JSONL file must never be read whole
+                        lambda self: (_ for _ in ()).throw(AssertionError("read whole"))
+                        if self.suffix == ".jsonl" else original(self))
+    docs, problems = ingest_paths([tmp_path])
+    assert [d.raw for d in docs] == ["Российские войска вошли в Гори.", "Café talks in Genève.",
+                                     "Police arrested two men in Tbilisi."]
+    assert [p.origin.rsplit("#", 1)[1] for p in problems] == ["2"]  # only the latin-1 line fell back
+    assert docs[1].warnings and not docs[0].warnings and not docs[2].warnings

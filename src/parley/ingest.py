@@ -287,43 +287,61 @@ def _json_int(digits: str) -> int | str:
     return int(digits) if len(digits) < 4000 else digits
 
 
+def jsonl_record(origin: str, line: str, warnings: list[str]) -> Document | IngestProblem | None:
+    """One JSONL line as a document, a problem, or None for a blank line."""
+    if not line.strip():
+        return None
+    try:
+        record = json.loads(line, parse_int=_json_int)
+    except json.JSONDecodeError as err:
+        return IngestProblem(origin, f"invalid JSON ({err.msg})")
+    except RecursionError:
+        return IngestProblem(origin, "invalid JSON (nested too deeply)")
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        return IngestProblem(origin, "record has no string 'text' field")
+    body, replaced = without_surrogates(record["text"])
+    if not body.strip():
+        return IngestProblem(origin, "empty document")
+    fmt = "html" if body.lstrip()[:200].lower().startswith(("<!doctype", "<html")) else "txt"
+    doc = _document(origin, body, fmt, warnings)
+    if record.get("id") is not None:
+        doc.origin = f"{origin} (id {without_surrogates(str(record['id']))[0][:200]})"
+    for key in JSONL_METADATA_FIELDS:
+        value = record.get(key)
+        if value is not None and str(value).strip():
+            clean, bad = without_surrogates(str(value).strip())
+            setattr(doc, key, clean)
+            replaced = replaced or bad
+    if replaced:
+        doc.warnings.append("lone UTF-16 surrogates replaced by U+FFFD")
+    return doc
+
+
 def read_jsonl(path: Path, text: str, warnings: list[str]) -> tuple[list[Document], list[IngestProblem]]:
-    docs: list[Document] = []
-    problems: list[IngestProblem] = []
     # records end at "\n" only: str.splitlines() would also cut at U+2028 or NEL inside a string
-    for line_no, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
+    return split_items(item for line_no, line in enumerate(text.split("\n"), start=1)
+                       if (item := jsonl_record(f"{display_name(path)}#{line_no}", line, warnings)) is not None)
+
+
+def iter_jsonl_file(path: Path, stream: BinaryIO) -> Iterator[Document | IngestProblem]:
+    """A JSON-lines file read line by line, so that a file of any size streams through; each
+    line is decoded on its own, so one bad byte costs one record a fallback, not the file."""
+    empty = True
+    for line_no, raw in enumerate(stream, start=1):
+        if line_no == 1:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+        if not raw.strip():
             continue
+        empty = False
         origin = f"{display_name(path)}#{line_no}"
-        try:
-            record = json.loads(line, parse_int=_json_int)
-        except json.JSONDecodeError as err:
-            problems.append(IngestProblem(origin, f"invalid JSON ({err.msg})"))
-            continue
-        except RecursionError:
-            problems.append(IngestProblem(origin, "invalid JSON (nested too deeply)"))
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            problems.append(IngestProblem(origin, "record has no string 'text' field"))
-            continue
-        body, replaced = without_surrogates(record["text"])
-        if not body.strip():
-            problems.append(IngestProblem(origin, "empty document"))
-            continue
-        fmt = "html" if body.lstrip()[:200].lower().startswith(("<!doctype", "<html")) else "txt"
-        doc = _document(origin, body, fmt, warnings)
-        if record.get("id") is not None:
-            doc.origin = f"{origin} (id {without_surrogates(str(record['id']))[0][:200]})"
-        for key in JSONL_METADATA_FIELDS:
-            value = record.get(key)
-            if value is not None and str(value).strip():
-                clean, bad = without_surrogates(str(value).strip())
-                setattr(doc, key, clean)
-                replaced = replaced or bad
-        if replaced:
-            doc.warnings.append("lone UTF-16 surrogates replaced by U+FFFD")
-        docs.append(doc)
-    return docs, problems
+        line, fallback = decode_bytes(raw)
+        if fallback:
+            yield IngestProblem(origin, fallback, fatal=False)
+        item = jsonl_record(origin, line.rstrip("\r\n"), [fallback] if fallback else [])
+        if item is not None:
+            yield item
+    if empty:
+        yield IngestProblem(display_name(path), "empty document")
 
 
 def read_path(path: Path) -> tuple[list[Document], list[IngestProblem]]:
@@ -338,6 +356,13 @@ def iter_path(path: Path) -> Iterator[Document | IngestProblem]:
             with path.open("rb") as stream:  # binary, often large: streamed, never read whole
                 yield from iter_warc(path, stream)
             return
+        if SUPPORTED_SUFFIXES.get(path.suffix.lower()) == "jsonl":
+            with path.open("rb") as stream:  # line by line (UTF-16 and binary files: below)
+                head = stream.read(4096)
+                if not head.startswith((b"\xff\xfe", b"\xfe\xff")) and not looks_binary(head):
+                    stream.seek(0)
+                    yield from iter_jsonl_file(path, stream)
+                    return
         data = path.read_bytes()
     except OSError as err:
         yield IngestProblem(display_name(path), f"cannot read file ({err.strerror or err})")
