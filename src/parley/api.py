@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query
-from fastapi.responses import FileResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from parley.export import event_records, write_text_records
@@ -28,6 +29,7 @@ WEB_DIR = Path(os.environ.get("PARLEY_WEB_DIR", Path(__file__).resolve().parents
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 MAX_PAGE = 500
 MAX_OFFSET = 2**62  # DuckDB takes 64-bit offsets; a larger one is a bad request, not a crash
+SWAGGER_UI = "swagger-ui-dist-5.35.0"  # vendored from npm into web/vendor/
 BUSY_WAIT = 5.0  # seconds a request waits for a run that is writing the database
 
 DateParam = Annotated[str | None, Query(pattern=DATE_PATTERN, description="YYYY, YYYY-MM or YYYY-MM-DD")]
@@ -74,7 +76,17 @@ def create_app(db: str | Path, web_dir: Path = WEB_DIR) -> FastAPI:
         raise FileNotFoundError(f"front end not found in {web_dir} (set PARLEY_WEB_DIR)")
     Store(path, read_only=True, wait=BUSY_WAIT).close()  # fails now, not at the first request
     lock = threading.Lock()
-    app = FastAPI(title="Parley", description="Political event data (PLOVER) from news text.")
+    # the API docs page is served from web/vendor (swagger-ui-dist from npm), not a CDN
+    app = FastAPI(title="Parley", description="Political event data (PLOVER) from news text.",
+                  docs_url=None, redoc_url=None)
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="Parley API",
+                                   swagger_js_url=f"/static/vendor/{SWAGGER_UI}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"/static/vendor/{SWAGGER_UI}/swagger-ui.css",
+                                   swagger_favicon_url=f"/static/vendor/{SWAGGER_UI}/favicon-32x32.png")
+
 
     @contextmanager
     def reading() -> Iterator[Store]:

@@ -127,3 +127,20 @@ def test_an_events_story_link_lists_every_report_of_it(page, server):
     page.wait_for_function("new URLSearchParams(location.search).has('story')")
     page.wait_for_function("document.querySelector('#count').textContent.includes('of 1')")
     assert "urged" in page.text_content("#events tbody")
+
+
+def test_the_api_docs_render_from_this_machine(page, server):
+    """Swagger UI is vendored in web/vendor: no request leaves the machine."""
+    context = page.context.browser.new_context()
+    tab = context.new_page()
+    outside: list[str] = []
+    failed: list[str] = []
+    tab.on("request", lambda request: outside.append(request.url)
+           if not request.url.startswith((server, "data:", "blob:")) else None)
+    tab.on("requestfailed", lambda request: failed.append(request.url))
+    tab.goto(server + "/docs")
+    tab.wait_for_selector(".swagger-ui .info .title", timeout=20_000)
+    assert "Parley" in tab.text_content(".swagger-ui .info .title")
+    assert tab.locator(".opblock-summary-path:has-text('/api/events')").count() >= 1
+    context.close()
+    assert outside == [] and failed == []
