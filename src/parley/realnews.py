@@ -243,32 +243,33 @@ def sample(seed: int = 14, root: Path = SHARED_DATA, quotas: dict[str, int] | No
     held_out = {(r.corpus, story_group(r.corpus, r.doc_id)) for r in refs if r.split != "train"}
     for corpus, quota in (extra_quotas if extra_quotas is not None else EXTRA_QUOTAS).items():
         texts = all_texts.get(corpus) or corpus_texts(corpus, root)
-
-        def fresh(doc_id: str, corpus: str = corpus) -> bool:
-            return (corpus, doc_id) not in taken and (corpus, story_group(corpus, doc_id)) not in held_out
-
-        for doc_id, spans in _draw(texts, quota, extra_rng, fresh):
+        for doc_id, spans in _draw(texts, quota, extra_rng, _free_for_train(corpus, taken, held_out)):
             refs += _refs(corpus, texts, doc_id, spans, "train")
     cue_rng = random.Random(seed + 2)
     taken = {(r.corpus, r.doc_id) for r in refs}
     for corpus, quota in (cue_quotas if cue_quotas is not None else CUE_QUOTAS).items():
         texts = all_texts.get(corpus) or corpus_texts(corpus, root)
-
-        def untaken(doc_id: str, corpus: str = corpus) -> bool:
-            return (corpus, doc_id) not in taken and (corpus, story_group(corpus, doc_id)) not in held_out
-
-        refs += _cue_sentences(corpus, texts, quota, cue_rng, untaken)
+        refs += _cue_sentences(corpus, texts, quota, cue_rng, _free_for_train(corpus, taken, held_out))
     # last, the rest of the corpora in REST_CORPORA: every document not drawn whole, up to
     # its first MAX_SENTENCES_PER_DOC sentences, less those the cue words took
     have = {r.sid for r in refs}
     for corpus in (rest_corpora if rest_corpora is not None else REST_CORPORA):
         texts = all_texts.get(corpus) or corpus_texts(corpus, root)
-        for doc_id in sorted(texts):
-            if (corpus, doc_id) in taken or (corpus, story_group(corpus, doc_id)) in held_out:
-                continue
+        free = _free_for_train(corpus, taken, held_out)
+        for doc_id in filter(free, sorted(texts)):
             spans = split_sentences(texts[doc_id])[:MAX_SENTENCES_PER_DOC]
             refs += [r for r in _refs(corpus, texts, doc_id, spans, "train") if r.sid not in have]
     return refs
+
+
+def _free_for_train(corpus: str, taken: set[tuple[str, str]],
+                    held_out: set[tuple[str, str]]) -> Callable[[str], bool]:
+    """Whether a document of `corpus` may still be drawn for train: not drawn already, and
+    not of a story group that is in dev or test."""
+    def free(doc_id: str) -> bool:
+        return (corpus, doc_id) not in taken and (corpus, story_group(corpus, doc_id)) not in held_out
+
+    return free
 
 
 def _cue_sentences(corpus: str, texts: dict[str, str], quota: int, rng: random.Random,

@@ -34,6 +34,7 @@ def is_date_filter(value: str) -> bool:
         return False
     return True
 
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     doc_id VARCHAR PRIMARY KEY, origin VARCHAR, fmt VARCHAR, title VARCHAR, source VARCHAR,

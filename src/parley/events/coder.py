@@ -1148,10 +1148,10 @@ NO_EVENT_CONFIDENCE = 0.7  # the model's P(NONE) at which it overrules events th
 MAX_SENTENCE_TOKENS = 200
 # "model-checks": a rule's type stands while the model gives it at least this probability;
 # below it, the model's own type replaces the rule's (trigger and actors kept). Measured with
-# the model of 13,743 train sentences: dev prefers higher floors (type macro-F1 0.486 here, 0.488 at 0.01, 0.489 at 0.05; model-gates 0.448),
-# but above 0.005 the textbook PLOVER gold's macro-F1 falls more than 0.03 below its figure
-# before the model (0.829 at 0.01, from 0.865): its sentences follow conventions the lexicon
-# carries and real news rarely shows.
+# the model of 13,743 train sentences: dev prefers higher floors (type macro-F1 0.486 here,
+# 0.488 at 0.01, 0.489 at 0.05; model-gates 0.448), but above 0.005 the textbook PLOVER
+# gold's macro-F1 falls more than 0.03 below its figure before the model (0.829 at 0.01,
+# from 0.865): its sentences follow conventions the lexicon carries and real news rarely shows.
 RULE_PLAUSIBLE = 0.005
 
 
@@ -1161,18 +1161,18 @@ def code_document(parsed: Doc, doc: Document, registry: ActorRegistry,
     """Code every sentence of a parsed document; sets doc.events and doc.quotes.
 
     The rules find every event's trigger, actors and modality. With a model:
-    - "model-gates": the model decides whether a sentence reports an event at
-      all; where it is confident it does not (P(NONE) >= NO_EVENT_CONFIDENCE and no type
+    - "model-gates": the model decides whether a sentence reports an event at all; where it
+      is confident it does not (P(NONE) >= NO_EVENT_CONFIDENCE and no type
       over its threshold) the rules' events are dropped, except types the dev split showed
       the rules code more precisely (`model.rule_trusted`); where the rules found an event
       its type stands (the lexicon carries PLOVER's conventions: future cooperation is
       AGREE, a declared ceasefire CONCEDE); where they found none, the model's types become
       events.
-    - "model-checks" (the default): the model checks each type the rules give. A rule's type stands while
-      the model finds it plausible (probability >= RULE_PLAUSIBLE, or a trusted type) and
-      the model does not say "no event" (as in model-gates); otherwise the model's type
-      replaces it, on the rule's trigger and actors. Where no rule event stands, the types
-      the model gives become events of their own.
+    - "model-checks" (the default): the model checks each type the rules give. A rule's type
+      stands while the model finds it plausible (probability >= RULE_PLAUSIBLE, or a trusted
+      type) and the model does not say "no event" (as in model-gates); otherwise the model's
+      type replaces it, on the rule's trigger and actors. Where no rule event stands, the
+      types the model gives become events of their own.
     - "model-types": the model decides the types, the rules' events are kept for those types
       (or trusted ones), and a type no rule found becomes an event of its own.
     - "model": the model's types alone, with the rules' arguments (for evaluation).
