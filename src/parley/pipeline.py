@@ -14,6 +14,7 @@ import numpy as np
 from spacy.tokens import Doc, Token
 
 from parley.actors import ActorRegistry, annotate_mentions, learn_roles, load_knowledge
+from parley.actors.context import relocate_divisions
 from parley.actors.resolve import place_in_country
 from parley.clean import clean_document
 from parley.dedup import assign_stories
@@ -164,6 +165,7 @@ def process_documents(docs: list[Document], registry: ActorRegistry | None = Non
     for i, (doc, p, doc_probs) in enumerate(zip(kept, parsed, outputs, strict=False)):
         annotate_mentions(p, doc, registry)
         code_document(p, doc, registry, model, doc_probs, coder)
+        relocate_divisions(doc, registry.kb)
         date_and_locate(doc, p)
         if progress:
             progress("code", i + 1, len(kept))
@@ -194,8 +196,7 @@ def run_paths(paths: Iterable[str | Path], store: Store, progress: Progress | No
     known = store.known_doc_ids(coded_only=True)
     registry = ActorRegistry(load_knowledge())
     for person in store.load_people():
-        if registry.find(person.name) is None:
-            registry.people.append(person)
+        registry.add_stored(person)
     read = coded = 0
 
     def code(batch: list[Document]) -> None:
@@ -212,7 +213,7 @@ def run_paths(paths: Iterable[str | Path], store: Store, progress: Progress | No
                 report.problems.append(IngestProblem(doc.origin, not_coded_reason(doc)))
             report.problems += [IngestProblem(doc.origin, warning, fatal=False)
                                 for warning in doc.warnings if "--max-chars" in warning]
-        store.save_batch(processed, registry.people)
+        store.save_batch(processed, registry.changed_people())
         report.documents += len(processed)
         report.events += sum(len(doc.events) for doc in processed)
         coded += len(batch)

@@ -51,15 +51,11 @@ def test_dated_roles(kb, tmp_path):
         "      - {country: FRA, sector: GOV, title: Foreign Minister, from: 2010-01-01, to: 2014-12-31}\n"
         "      - {country: FRA, sector: LEG, title: Senator, from: 2015-01-01}\n"
         "actors:\n  - {name: Example Liberation Front, aliases: [ELF], country: FRA, sector: REB}\n")
-    load_knowledge.cache_clear()
-    try:
-        user_kb = load_knowledge(str(path))
-        reg = ActorRegistry(user_kb)
-        assert resolve_phrase("Ana Example", user_kb, reg, day="2012-05-01", is_person=True).sector == "GOV"
-        assert resolve_phrase("Ana Example", user_kb, reg, day="2020-05-01", is_person=True).sector == "LEG"
-        assert resolve_phrase("ELF", user_kb).sector == "REB"
-    finally:
-        load_knowledge.cache_clear()
+    user_kb = load_knowledge(str(path))
+    reg = ActorRegistry(user_kb)
+    assert resolve_phrase("Ana Example", user_kb, reg, day="2012-05-01", is_person=True).sector == "GOV"
+    assert resolve_phrase("Ana Example", user_kb, reg, day="2020-05-01", is_person=True).sector == "LEG"
+    assert resolve_phrase("ELF", user_kb).sector == "REB"
 
 
 def test_missing_user_file_is_a_clear_error(tmp_path):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -19,6 +19,8 @@ import yaml
 from parley.model import Actor
 
 USER_FILE_ENV = "PARLEY_ACTORS"
+# PARLEY_NO_DICTIONARIES=1: without the Phoenix dictionaries (to measure what they add)
+NO_DICTIONARIES_ENV = "PARLEY_NO_DICTIONARIES"
 GENERIC_ROLE_WORDS = {"leader", "leaders", "official", "officials", "head", "chief", "spokesman",
                       "spokeswoman", "spokesperson", "member", "members", "representative",
                       "authorities", "authority", "men", "man", "people", "group",
@@ -59,11 +61,16 @@ class Person:
     name: str
     aliases: list[str]
     roles: list[Role] = field(default_factory=list)
+    # from the Phoenix dictionaries and not (yet) named with a role by any text
+    from_dictionary: bool = False
 
     def role_on(self, day: str | None) -> Role | None:
-        """The role valid on `day`; roles that name a country beat those that do not."""
+        """The role valid on `day`; roles that name a country beat those that do not, and
+        on a known day a dated role beats an undated one (a dictionary's "[RUSELI]": any
+        other time)."""
         valid = [r for r in self.roles if r.valid_on(day)]
-        valid.sort(key=lambda r: r.country is None)
+        valid.sort(key=lambda r: (r.country is None,
+                                  day is not None and r.valid_from is None and r.valid_to is None))
         return valid[0] if valid else None
 
 
@@ -74,6 +81,9 @@ class KnowledgeBase:
     demonyms: dict[str, str] = field(default_factory=dict)  # "Georgian" -> GEO
     sector_words: dict[str, str] = field(default_factory=dict)  # "troops" -> MIL
     people: dict[str, Person] = field(default_factory=dict)  # alias -> person
+    dictionary_people: dict[str, Person] = field(default_factory=dict)  # name_key(alias) -> person
+    # the dictionaries' named organisations, IGOs and armed groups: name_key(name) -> actor
+    dictionary_orgs: dict[str, Actor] = field(default_factory=dict)
     country_names: dict[str, str] = field(default_factory=dict)  # ISO3 -> display name
     region_parent: dict[str, str] = field(default_factory=dict)  # SOS -> GEO
     un_system: set[str] = field(default_factory=set)  # IGO codes of UN bodies (WHO, UNHCR)
@@ -85,6 +95,7 @@ class KnowledgeBase:
     _state_names: dict[str, Actor] | None = None
     _stateless_re: re.Pattern[str] | None = None
     _codes: dict[str, set[str]] | None = None
+    person_index: Any = None  # the people by name, built on first use (resolve.knowledge_index)
 
     def add_alias(self, alias: str, actor: Actor) -> None:
         self.aliases[alias] = actor
@@ -233,6 +244,11 @@ class KnowledgeBase:
 MISSPELLING_SCORE = 85
 
 
+def name_key(name: str) -> str:
+    """How names are compared: case, dots and hyphens aside ("Ban Ki-moon" = "BAN KI-MOON")."""
+    return " ".join(re.sub(r"[.\u2010-]", " ", name).casefold().split())
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
@@ -343,8 +359,36 @@ def add_person(kb: KnowledgeBase, entry: dict[str, Any]) -> None:
              for r in entry.get("roles", [])]
     person = Person(actor_id=entry.get("id") or f"person:{_slug(name)}", name=name,
                     aliases=[name, *entry.get("aliases", [])], roles=roles)
+    known = next((kb.dictionary_people[name_key(a)] for a in person.aliases
+                  if name_key(a) in kb.dictionary_people), None)
+    if known is not None:
+        person = merged_with_dictionary(person, known)
+        for alias in known.aliases:
+            if kb.people.get(alias) is known:
+                kb.people[alias] = person
     for alias in person.aliases:
         kb.people[alias] = person
+
+
+def merged_with_dictionary(person: Person, known: Person) -> Person:
+    """A person a knowledge file writes who is also in the dictionaries: the file's roles
+    hold from their earliest start on; the dictionary's dated roles before it, and its
+    undated fallback ("[RUSELI]": any other time) after all of them."""
+    starts = [r.valid_from for r in person.roles if r.valid_from]
+    first = min(starts) if starts else None
+    earlier = []
+    for role in known.roles:
+        if role.valid_from is None and role.valid_to is None:
+            continue
+        if first is not None and (role.valid_from or "") >= first:
+            continue
+        if first is not None and (role.valid_to is None or role.valid_to > first):
+            role = replace(role, valid_to=first)
+        earlier.append(role)
+    fallback = [r for r in known.roles if r.valid_from is None and r.valid_to is None]
+    aliases = list(dict.fromkeys(person.aliases + known.aliases))
+    return Person(actor_id=known.actor_id, name=person.name, aliases=aliases,
+                  roles=person.roles + earlier + fallback)
 
 
 def user_knowledge_path() -> Path | None:
@@ -355,11 +399,24 @@ def user_knowledge_path() -> Path | None:
     return local if local.exists() else None
 
 
+def load_knowledge(user_file: str | None = None, dictionaries: bool | None = None) -> KnowledgeBase:
+    """The knowledge base: states, Parley's tables, the Phoenix dictionaries (unless
+    `dictionaries` is False or $PARLEY_NO_DICTIONARIES=1), the leaders file, and the user's
+    actors file. Built once per set of arguments."""
+    if dictionaries is None:
+        dictionaries = os.environ.get(NO_DICTIONARIES_ENV) != "1"
+    return _load_knowledge(user_file, dictionaries)
+
+
 @lru_cache(maxsize=4)
-def load_knowledge(user_file: str | None = None) -> KnowledgeBase:
+def _load_knowledge(user_file: str | None, dictionaries: bool) -> KnowledgeBase:
     kb = KnowledgeBase()
     _add_states(kb)
     apply_knowledge(kb, _load_yaml(None))
+    if dictionaries:
+        from parley.actors.phoenix import add_to_knowledge, load_entries
+
+        add_to_knowledge(kb, load_entries())
     apply_knowledge(kb, _load_yaml(None, "leaders.yaml"))
     path = Path(user_file) if user_file else user_knowledge_path()
     if path is not None:

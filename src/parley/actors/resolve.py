@@ -13,7 +13,15 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span
 
-from parley.actors.knowledge import ORG_HEAD_WORDS, KnowledgeBase, Person, Role, _slug, load_knowledge
+from parley.actors.knowledge import (
+    ORG_HEAD_WORDS,
+    KnowledgeBase,
+    Person,
+    Role,
+    _slug,
+    load_knowledge,
+    name_key,
+)
 from parley.model import Actor, ActorRef, Document, Mention
 from parley.time import MONTHS, WEEKDAYS
 
@@ -33,53 +41,159 @@ ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 
 
 @dataclass
-class ActorRegistry:
-    """People met so far (in this run and in the store), with the roles the text gave them."""
+class PersonIndex:
+    """People by name: full names; surnames (or trailing parts of names) they go by; and
+    every surname, for the fuzzy pass."""
 
-    kb: KnowledgeBase
-    people: list[Person] = field(default_factory=list)
+    by_name: dict[str, list[Person]] = field(default_factory=dict)
+    by_surname: dict[str, list[Person]] = field(default_factory=dict)
+    all_surnames: dict[str, list[Person]] = field(default_factory=dict)
+    _keys: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
-    def __post_init__(self) -> None:
-        # copies: what one run learns about a known person must not change the shared
-        # knowledge base that later registries start from
+    def add(self, person: Person) -> None:
+        self._keys.clear()
+        for alias in person.aliases:
+            key = name_key(strip_titles(alias))
+            if not key:
+                continue
+            _append(self.by_name, key, person)
+            parts = key.split()
+            _append(self.all_surnames, parts[-1], person)
+            # a dictionary's person goes by a lone surname only where it lists one ("PUTIN"):
+            # most of its 18,000 people are too obscure for "Brown said" to mean them
+            if not person.from_dictionary or len(parts) == 1:
+                for i in range(1, len(parts)):
+                    _append(self.by_surname, " ".join(parts[i:]), person)
+                if len(parts) == 1:
+                    _append(self.by_surname, key, person)
+
+    def keys(self, table: str) -> list[str]:
+        """The keys of one table as a list (what rapidfuzz searches), kept until a change."""
+        if table not in self._keys:
+            self._keys[table] = list(getattr(self, table))
+        return self._keys[table]
+
+
+def knowledge_index(kb: KnowledgeBase) -> PersonIndex:
+    """The knowledge base's people, indexed once per knowledge base (18,000 with the
+    dictionaries): registries look through it and index only what they add."""
+    index = kb.person_index
+    if not isinstance(index, PersonIndex):
+        index = PersonIndex()
         seen: set[str] = set()
-        for person in self.kb.people.values():
+        for person in kb.people.values():
             if person.actor_id not in seen:
                 seen.add(person.actor_id)
-                self.people.append(replace(person, aliases=list(person.aliases), roles=list(person.roles)))
+                index.add(person)
+        kb.person_index = index
+    return index
+
+
+@dataclass
+class ActorRegistry:
+    """People met so far (in this run and in the store), with the roles the text gave them,
+    over the people of the knowledge base. The knowledge base's people are shared and never
+    changed: a person a text teaches something is copied into the registry first, and the
+    copy stands for them from then on."""
+
+    kb: KnowledgeBase
+    people: list[Person] = field(default_factory=list)  # the registry's own (learned, stored, copied)
+    _own: PersonIndex = field(default_factory=PersonIndex, repr=False)
+    _own_ids: set[str] = field(default_factory=set, repr=False)
+    _changed: dict[str, Person] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._base = knowledge_index(self.kb)
+        for person in self.people:  # people given to the constructor
+            self._own.add(person)
+            self._own_ids.add(person.actor_id)
+
+    def add(self, person: Person) -> None:
+        self.people.append(person)
+        self._own.add(person)
+        self._own_ids.add(person.actor_id)
+
+    def add_stored(self, person: Person) -> None:
+        """A person an earlier run stored: the stored copy (with the roles texts taught)
+        stands for the knowledge base's one of the same id."""
+        known = next((p for p in self._lookup("by_name", name_key(person.name))
+                      if p.actor_id == person.actor_id), None)
+        if known is not None:
+            person.aliases = list(dict.fromkeys(known.aliases + person.aliases))
+            self.add(person)
+        elif self.find(person.name) is None:
+            self.add(person)
+
+    def _lookup(self, table: str, key: str) -> list[Person]:
+        own = getattr(self._own, table).get(key, [])
+        base = [p for p in getattr(self._base, table).get(key, []) if p.actor_id not in self._own_ids]
+        return own + base
+
+    def changed_people(self) -> list[Person]:
+        """The people a text has taught something since the last call (what to store)."""
+        changed, self._changed = list(self._changed.values()), {}
+        return changed
 
     def find(self, name: str, day: str | None = None) -> Person | None:
-        """Exact alias, then name-part fuzzy match (transliteration variants, surname only).
-        Of several people a name fits, the one in office on `day` ("Clinton" in 2010 is the
+        """Exact name, then a surname or the end of a name, then a fuzzy match on the
+        surname (transliteration variants). Of several people a name fits, one a text has
+        taught comes first, then the one in office on `day` ("Clinton" in 2010 is the
         Secretary of State, not the former President)."""
         name = strip_titles(name)
         if not name or self.kb.lookup(name) is not None:
             return None  # "Montenegro" is a country before it is anyone's surname
-        fitting = [person for person in self.people
-                   if name in person.aliases or any(a.endswith(" " + name) for a in person.aliases)]
-        if fitting:
-            in_office = [person for person in fitting if day and person.role_on(day) is not None]
-            return (in_office or fitting)[0]
-        parts = name.split()
+        return self.named(name, day) or self._fuzzy(name_key(name).split(), day)
+
+    def named(self, name: str, day: str | None = None) -> Person | None:
+        """The person a name (or a surname they go by) exactly is; no fuzzy matching."""
+        if self.kb.lookup(name) is not None:
+            return None  # "Montenegro" is a country before it is anyone's surname
+        key = name_key(name)
+        named = self._lookup("by_name", key)
+        fitting = named + [p for p in self._lookup("by_surname", key) if p not in named]
+        return self._prefer(fitting, day) if fitting else None
+
+    def _prefer(self, fitting: list[Person], day: str | None) -> Person:
+        taught = [p for p in fitting if not p.from_dictionary]
+        pool = taught or fitting
+        in_office = [p for p in pool if day and _in_office(p, day)]
+        return (in_office or pool)[0]
+
+    def _fuzzy(self, parts: list[str], day: str | None) -> Person | None:
+        from rapidfuzz import process
+
+        if not parts:
+            return None
+        # a lone surname has no first name to confirm it: closer spellings only, and only of
+        # people known by a surname ("Karassin" is Karasin, "Williams" is not Williamson)
+        table = "by_surname" if len(parts) == 1 else "all_surnames"
+        cutoff = 90 if len(parts) == 1 else 85
         best: tuple[float, Person | None] = (0.0, None)
-        for person in self.people:
-            for alias in person.aliases:
-                alias_parts = alias.split()
-                if not alias_parts:
-                    continue
-                surname_score = fuzz.ratio(parts[-1], alias_parts[-1])
-                # a lone surname has no first name to confirm it: closer spellings only
-                # ("Karassin" is Karasin, "Williams" is not Williamson)
-                if surname_score < (90 if len(parts) == 1 else 85):
-                    continue
-                # a first name must match too: the alias's, or the person's when the alias
-                # is a bare surname ("Dragan Milovanovic" is not Zoran Milanovic)
-                given = alias_parts[0] if len(alias_parts) > 1 else person.name.split()[0]
-                if len(parts) > 1 and fuzz.ratio(parts[0], given) < 75:
-                    continue
-                score = surname_score + (10 if len(parts) > 1 and len(alias_parts) > 1 else 0)
-                if score > best[0]:
-                    best = (score, person)
+        found = [hit for index in (self._own, self._base)
+                 for hit in process.extract(parts[-1], index.keys(table), scorer=fuzz.ratio,
+                                            score_cutoff=cutoff, limit=20)]
+        for surname, surname_score, _ in found:
+            if " " in surname:
+                continue  # (trailing parts of longer names are for exact matches)
+            for person in self._lookup(table, surname):
+                for alias in person.aliases:
+                    alias_parts = name_key(strip_titles(alias)).split()
+                    if not alias_parts or alias_parts[-1] != surname:
+                        continue
+                    # the given names must match too: the alias's, or the person's when the
+                    # alias is a bare surname ("Dragan Milovanovic" is not Zoran Milanovic,
+                    # "Maulana Fazl-ur-Rehman" not Maulana Atta-ur-Rehman)
+                    given = alias_parts[:-1] if len(alias_parts) > 1 else name_key(person.name).split()[:-1]
+                    # (initials aside, unless the name has nothing else: "He Zhihua")
+                    checked = [part for part in parts[:-1] if len(part) > 2] or parts[:-1]
+                    given_score = min((max((fuzz.ratio(part, other) for other in given), default=0.0)
+                                       for part in checked), default=100.0)
+                    if given_score < 75:
+                        continue
+                    # the closer given names win a tie ("Ali Saleh": Ali Abdullah Saleh, not Salim Saleh)
+                    score = surname_score + given_score / 10 + (10 if len(parts) > 1 and len(alias_parts) > 1 else 0)
+                    if score > best[0]:
+                        best = (score, person)
         return best[1]
 
     def learn(self, name: str, role: Role | None, day: str | None = None) -> Person:
@@ -87,13 +201,22 @@ class ActorRegistry:
         person = self.find(name, day)
         if person is None:
             person = Person(actor_id=f"person:{_slug(name)}", name=name, aliases=[name])
-            self.people.append(person)
+            self.add(person)
+            self._changed[person.actor_id] = person
         elif name not in person.aliases:
+            person = self._own_copy(person)
             person.aliases.append(name)
             if len(name.split()) > len(person.name.split()):
                 person.name = name  # prefer the fullest form as the display name
+            self._own.add(person)
+            self._changed[person.actor_id] = person
         if role is None:
             return person
+        person = self._own_copy(person)
+        self._changed[person.actor_id] = person
+        if person.from_dictionary:
+            person.from_dictionary = False  # what a text says of them now comes first
+            self._own.add(person)  # (and their surname alone now names them)
         same = [r for r in person.roles if r.country == role.country and r.sector == role.sector]
         if same:
             # the role the text gives comes first: it is the one an undated story means
@@ -105,6 +228,28 @@ class ActorRegistry:
         elif not person.roles:
             person.roles.append(role)
         return person
+
+
+    def _own_copy(self, person: Person) -> Person:
+        """The registry's own copy of a person, made on the first change: the knowledge
+        base's people are shared by every registry."""
+        if person.actor_id in self._own_ids:
+            return person
+        copy = replace(person, aliases=list(person.aliases), roles=list(person.roles))
+        self.add(copy)
+        return copy
+
+
+def _in_office(person: Person, day: str) -> bool:
+    """Whether a dated role other than a former office-holder's holds on the day."""
+    return any(r.valid_on(day) and (r.valid_from or r.valid_to) and r.sector != "ELI"
+               for r in person.roles)
+
+
+def _append(index: dict[str, list[Person]], key: str, person: Person) -> None:
+    found = index.setdefault(key, [])
+    if not any(p is person for p in found):
+        found.append(person)
 
 
 def strip_titles(name: str) -> str:
@@ -250,6 +395,18 @@ def resolve_phrase(text: str, kb: KnowledgeBase, registry: ActorRegistry | None 
             person = _person_inside(text, registry)
         if person is not None:
             return _titled(person_ref(text, person, day), text, person, kb)
+    listed = kb.dictionary_orgs.get(name_key(re.sub(r"^the\s+", "", text, flags=re.I)))
+    if listed is not None:
+        # a named organisation of the dictionaries: its country from them, its sector from
+        # the words when they tell one ("US Congress": LEG, where CAMEO writes USAGOV), but
+        # an armed group is one whatever its name says ("National Union for ... Angola")
+        said = kb.sector_of(text)
+        if listed.kind == "igo":
+            sector = said if said in IGO_FUNCTIONS else listed.sector
+        else:
+            sector = listed.sector if listed.sector in ("REB", "UAF") else said or listed.sector
+        return ActorRef(text=text, actor_id=listed.actor_id, name=listed.name,
+                        country=listed.country, sector=sector)
     countries = kb.countries_in(text)
     if not countries:
         named = kb.stateless_org_in(text)
@@ -418,12 +575,12 @@ def _person_inside(text: str, registry: ActorRegistry) -> Person | None:
         kept = [w for w in words if w not in kb.demonyms and w not in kb.aliases]
         chunk = strip_titles(" ".join(kept))
         if len(kept) < len(words) and len(chunk.split()) < 2:
-            person = next((p for p in registry.people if chunk in p.aliases), None)
+            person = registry.named(chunk) if chunk else None
             if person is not None:
                 return person
             continue
         if chunk and len(chunk) > 2:
-            person = next((p for p in registry.people if chunk in p.aliases), None)
+            person = registry.named(chunk)
             if person is None and len(chunk.split()) <= 3:
                 person = registry.find(chunk)
             if person is not None:

@@ -3,17 +3,24 @@
 Two sets: the NGEC actor-resolution expectations (a phrase, sometimes a date, and the
 expected country / sector codes) and the actor spans of the PLOVER gold sentences. NGEC's
 Wikipedia-title checks are out of scope (Parley has no Wikipedia index) and are not scored.
+Each set is scored with the knowledge base as Parley uses it and again without the Phoenix
+dictionaries (`_nodict` figures), beside the knowledge base's size and its coverage: the
+share of the set's actor names it holds (a person, organisation, state or IGO it knows by
+that name, titles aside).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from parley.actors import ActorRegistry, load_knowledge, resolve_phrase
-from parley.actors.resolve import is_igo_code, place_in_country
+from parley.actors.knowledge import KnowledgeBase, name_key
+from parley.actors.resolve import is_igo_code, place_in_country, strip_titles
 from parley.evaluation.events import CAMEO_TO_ISO3, PLOVER_GOLD
-from parley.evaluation.metrics import DataSet, Figure, first_record, read_jsonl, run_plan
+from parley.evaluation.metrics import DataSet, Figure, Scorer, first_record, read_jsonl, run_plan
 from parley.model import ActorRef
 from parley.nlp import load_nlp
 
@@ -67,11 +74,53 @@ def _day(args: list[str]) -> str | None:
     return parsed.date().isoformat() if parsed else None
 
 
-def eval_ngec(path: Path, name: str = "ngec") -> list[Figure]:
-    kb = load_knowledge()
+def with_and_without_dictionaries(score: Callable[[Path, KnowledgeBase], list[Figure]],
+                                  names: Callable[[Path], list[str]]) -> Scorer:
+    """A scorer that scores with the full knowledge base, again without the dictionaries
+    (figures suffixed `_nodict`), and prints the coverage of the set's names by each."""
+    def scorer(path: Path, name: str) -> list[Figure]:
+        full, bare = load_knowledge(dictionaries=True), load_knowledge(dictionaries=False)
+        texts = names(path)
+        figures = score(path, full) + [Figure(f.name + "_nodict", f.value) for f in score(path, bare)]
+        return figures + [Figure(f"{name}_kb_coverage", coverage(texts, full)),
+                          Figure(f"{name}_kb_coverage_nodict", coverage(texts, bare))]
+    return scorer
+
+
+def coverage(texts: list[str], kb: KnowledgeBase) -> float:
+    """The share of names (phrases with a capitalised word) that the knowledge base holds."""
+    registry = ActorRegistry(kb)
+    named = [t for t in texts if re.search(r"\b[A-Z]", t)]
+    held = sum(registry.named(t) is not None or kb.lookup(strip_titles(t)) is not None
+               or name_key(re.sub(r"^the\s+", "", strip_titles(t), flags=re.I)) in kb.dictionary_orgs
+               for t in named)
+    return held / len(named) if named else 0.0
+
+
+def eval_knowledge(path: Path, name: str = "knowledge") -> list[Figure]:
+    """The size of the knowledge base, with and without the dictionaries."""
+    figures = []
+    for suffix, kb in (("", load_knowledge(dictionaries=True)), ("_nodict", load_knowledge(dictionaries=False))):
+        people = {id(p) for p in kb.people.values()}
+        figures += [Figure(f"kb_people{suffix}", float(len(people))),
+                    Figure(f"kb_person_names{suffix}", float(len(kb.people))),
+                    Figure(f"kb_organisation_names{suffix}",
+                           float(len(kb.dictionary_orgs) + sum(a.kind != "state" for a in kb.aliases.values())))]
+    return figures
+
+
+def _ngec_items(path: Path) -> list[dict[str, Any]]:
+    return [item for item in read_jsonl(path) if item["method"] in SCORED_METHODS]
+
+
+def _plover_actors(path: Path) -> list[dict[str, Any]]:
+    return [actor for row in read_jsonl(path) for actor in row["actor"] + row["recipient"]]
+
+
+def eval_ngec(path: Path, kb: KnowledgeBase) -> list[Figure]:
     registry = ActorRegistry(kb)
     country_hits = country_total = sector_hits = sector_total = 0
-    items = [item for item in read_jsonl(path) if item["method"] in SCORED_METHODS]
+    items = _ngec_items(path)
     for item, is_person in zip(items, person_flags([i["args"][0] for i in items]), strict=True):
         text = item["args"][0]
         expected = item["expected"]
@@ -96,11 +145,10 @@ def eval_ngec(path: Path, name: str = "ngec") -> list[Figure]:
             Figure("ngec_items_scored", float(country_total))]
 
 
-def eval_plover_actors(path: Path, name: str = "plover") -> list[Figure]:
-    kb = load_knowledge()
+def eval_plover_actors(path: Path, kb: KnowledgeBase) -> list[Figure]:
     registry = ActorRegistry(kb)
     country_hits = country_total = sector_hits = sector_total = 0
-    actors = [actor for row in read_jsonl(path) for actor in row["actor"] + row["recipient"]]
+    actors = _plover_actors(path)
     for actor, is_person in zip(actors, person_flags([a["text"] for a in actors]), strict=True):
         code = actor.get("country_or_code")
         ref = resolve_phrase(actor["text"], kb, registry, is_person=is_person)
@@ -116,8 +164,11 @@ def eval_plover_actors(path: Path, name: str = "plover") -> list[Figure]:
 
 
 PLAN = {
-    "ngec": DataSet(NGEC_EXPECTATIONS, eval_ngec, lambda p: "method" in first_record(p)),
-    "plover": DataSet(PLOVER_GOLD, eval_plover_actors, lambda p: "actor" in first_record(p)),
+    "knowledge": DataSet(NGEC_EXPECTATIONS, eval_knowledge, lambda p: False),
+    "ngec": DataSet(NGEC_EXPECTATIONS, with_and_without_dictionaries(
+        eval_ngec, lambda p: [i["args"][0] for i in _ngec_items(p)]), lambda p: "method" in first_record(p)),
+    "plover": DataSet(PLOVER_GOLD, with_and_without_dictionaries(
+        eval_plover_actors, lambda p: [a["text"] for a in _plover_actors(p)]), lambda p: "actor" in first_record(p)),
 }
 
 

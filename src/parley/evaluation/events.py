@@ -11,6 +11,7 @@ import csv
 from pathlib import Path
 
 from parley.actors import ActorRegistry, load_knowledge
+from parley.actors.phoenix import CAMEO_TO_ISO3  # (the PLOVER gold keeps a few CAMEO codes)
 from parley.actors.resolve import is_igo_code
 from parley.evaluation.metrics import DataSet, Figure, accuracy, first_record, macro_f1, read_jsonl, run_plan
 from parley.evaluation.realnews import eval_realnews
@@ -22,9 +23,6 @@ PLOVER_GOLD = "events/plover_gsr_cameo_normalized.jsonl"
 CONFLIBERT = "events/conflibert_cameo_pentaclass_test.jsonl"
 CASE2021 = "events/case2021_task2_dev.tsv"
 NO_EVENT = "NONE"
-
-# The PLOVER gold keeps a few CAMEO country codes that differ from ISO3.
-CAMEO_TO_ISO3 = {"JAP": "JPN", "ITL": "ITA", "VTN": "VNM"}
 
 # PLOVER type -> CAMEO penta class (0: 01-02 statement/appeal, 1: 03-05 intent/consult/
 # diplomatic cooperation, 2: 06-08 material cooperation/aid/yield, 3: 09-13 and 16
