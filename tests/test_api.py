@@ -195,3 +195,235 @@ def test_several_types_at_once(client):
     assert len(present) == 2 and min(one.values()) > 0 and both["total"] == sum(one.values())
     assert {e["event_type"] for e in both["events"]} == set(present)
     assert client.get("/api/events", params=[("type", "ACCUSE"), ("type", "NOPE")]).status_code == 422
+
+
+# ---- the analyst's workbench: actors, dyads, the network, the map, stories ----------------
+
+def _actor(actor_id: str, text: str, name: str, country: str | None, sector: str | None):
+    from parley.model import ActorRef
+
+    return ActorRef(text, actor_id, name, country, sector)
+
+
+RUS = ("RUS", "Russia", "Russian Federation", "RUS", "GOV")
+GEO = ("GEO", "Georgia", "Georgia", "GEO", "GOV")
+TBILISI, GORI, MOSCOW = (41.69, 44.83), (41.98, 44.11), (55.75, 37.62)
+
+
+def _bench_event(event_id: str, doc_id: str, event_type: str, source, target, date, place=None,
+                 story: str | None = None, articles: int = 1, sources: int = 1):
+    from parley.events.ontology import QUAD_CLASS, TYPE_SCORE
+    from parley.model import Event, Place
+
+    location = Place(place[0], None, *place[1]) if place else None
+    return Event(event_id, doc_id, event_type, None, QUAD_CLASS[event_type], TYPE_SCORE[event_type],
+                 False, False, False, [_actor(*a) for a in source], [_actor(*a) for a in target],
+                 f"Sentence {event_id}.", 0, 10, "x", 0, 0, 0.9, "rule:x", date=date,
+                 location=location, story_id=story or f"story-{event_id}", num_articles=articles,
+                 num_sources=sources)
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory):
+    """A store built by hand, so every aggregate has one known answer: Russia and Georgia
+    (four events one way, one the other), a story told by two agencies, a person with dated
+    roles, an undated event and one dated to the year only."""
+    from parley.actors.knowledge import Person, Role
+    from parley.model import Document
+    from parley.store import Store
+
+    lavrov = ("person:sergey-lavrov", "Lavrov", "Sergey Lavrov", "RUS", "GOV")
+    nato, usa = ("NATO", "NATO", "North Atlantic Treaty Organization", "NATO", None), \
+        ("USA", "Washington", "United States", "USA", "GOV")
+    troops = ("RUS", "Russian troops", "Russian Federation", "RUS", "MIL")
+    moscow = ("RUS", "Moscow", "Russian Federation", "RUS", "GOV")
+    d1 = Document(doc_id="d1", origin="/srv/feeds/wire.jsonl#1", raw="x", fmt="jsonl", text="x" * 40,
+                  title="Talks in Tbilisi", source="Reuters", url="https://example.org/a", published="2024-01-10",
+                  events=[
+                      _bench_event("e1", "d1", "ACCUSE", [RUS], [GEO], "2024-01-09", ("Tbilisi", TBILISI),
+                                   story="s-accuse", articles=2, sources=2),
+                      _bench_event("e2", "d1", "CONSULT", [GEO], [RUS], "2024-02-01", ("Tbilisi", TBILISI)),
+                      _bench_event("e3", "d1", "ASSAULT", [troops], [GEO], "2024-02-15", ("Gori", GORI)),
+                  ])
+    d2 = Document(doc_id="d2", origin="/srv/feeds/wire.jsonl#2", raw="y", fmt="jsonl", text="y" * 40,
+                  title="Reports from Georgia", source="AP", url="javascript:alert(1)", published="2024-01-11",
+                  events=[
+                      _bench_event("e4", "d2", "ACCUSE", [moscow], [GEO], "2024-01-09", ("Tbilisi", TBILISI),
+                                   story="s-accuse", articles=2, sources=2),
+                      _bench_event("e5", "d2", "AGREE", [lavrov], [usa], "2024-03", ("Moscow", MOSCOW)),
+                      _bench_event("e6", "d2", "REQUEST", [nato], [RUS], None),
+                      _bench_event("e7", "d2", "AID", [usa], [GEO], "2023"),
+                  ])
+    people = [Person("person:sergey-lavrov", "Sergey Lavrov", ["Sergey Lavrov", "Lavrov", "Sergei Lavrov"],
+                     [Role("RUS", "GOV", "Foreign Minister", "2004-03-09", None),
+                      Role("RUS", "GOV", "Ambassador to the UN", "1994-04-01", "2004-03-08")]),
+              Person("person:nobody-yet", "Nobody Yet", ["Nobody Yet"], [])]
+    path = tmp_path_factory.mktemp("bench") / "bench.duckdb"
+    with Store(path) as store:
+        store.save_document(d1)
+        store.save_document(d2)
+        store.save_people(people)
+    with TestClient(create_app(path)) as test_client:
+        yield test_client
+
+
+def test_the_event_list_filters_by_quad_class_and_place_and_sorts(bench):
+    conflict = bench.get("/api/events", params={"quad": "material_conflict"}).json()
+    assert [e["event_id"] for e in conflict["events"]] == ["e3"]
+    either = bench.get("/api/events", params=[("quad", "verbal_conflict"), ("quad", "material_coop")]).json()
+    assert {e["event_id"] for e in either["events"]} == {"e1", "e4", "e6", "e7"}
+    assert bench.get("/api/events", params={"quad": "verbal_conflict", "type": "REQUEST"}).json()["total"] == 1
+    tbilisi = bench.get("/api/events", params={"place": "Tbilisi"}).json()
+    assert tbilisi["total"] == 3 and {e["location"]["name"] for e in tbilisi["events"]} == {"Tbilisi"}
+    assert bench.get("/api/events", params={"place": "Tbil"}).json()["total"] == 0  # a whole name
+    scores = [e["intensity"] for e in bench.get("/api/events", params={"sort": "intensity"}).json()["events"]]
+    assert scores == sorted(scores) and scores[0] == -9.0
+    scores = [e["intensity"] for e in bench.get("/api/events", params={"sort": "-intensity"}).json()["events"]]
+    assert scores == sorted(scores, reverse=True) and scores[0] == 10.0
+    dates = [e["date"] for e in bench.get("/api/events", params={"sort": "-date"}).json()["events"]]
+    assert dates[0] == "2024-03" and dates[-1] is None  # undated last, either way
+    page = bench.get("/api/events", params={"sort": "-intensity", "limit": 2, "offset": 1}).json()["events"]
+    assert [e["intensity"] for e in page] == scores[1:3]
+    exported = bench.get("/api/export", params={"format": "jsonl", "quad": "material_conflict"}).text
+    assert [json.loads(line)["event_id"] for line in exported.splitlines()] == ["e3"]
+
+
+def test_an_actor_page_has_its_aliases_roles_events_and_partners(bench):
+    russia = bench.get("/api/actors/RUS").json()
+    assert russia["name"] == "Russian Federation" and russia["person"] is False and russia["aliases"] == []
+    assert russia["total"] == 5 and russia["as_source"] == 3 and russia["as_target"] == 2
+    assert {f["text"]: f["n"] for f in russia["forms"]} == {"Russia": 3, "Russian troops": 1, "Moscow": 1}
+    assert {(r["country"], r["sector"]): r["n"] for r in russia["observed_roles"]} == {("RUS", "GOV"): 4, ("RUS", "MIL"): 1}
+    assert russia["by_month"] == [
+        {"month": "2024-01", "quad_class": "verbal_conflict", "n": 2},
+        {"month": "2024-02", "quad_class": "material_conflict", "n": 1},
+        {"month": "2024-02", "quad_class": "verbal_coop", "n": 1}]
+    partners = {p["actor_id"]: p for p in russia["partners"]}
+    assert partners["GEO"]["n"] == 4 and partners["GEO"]["acts_on"] == 3 and partners["GEO"]["acted_on_by"] == 1
+    assert partners["NATO"]["acted_on_by"] == 1 and partners["NATO"]["acts_on"] == 0
+    assert list(partners)[0] == "GEO" and "RUS" not in partners
+    assert [e["date"] for e in russia["events"]] == ["2024-02-15", "2024-02-01", "2024-01-09", "2024-01-09", None]
+    page = bench.get("/api/actors/RUS", params={"limit": 2, "offset": 2}).json()
+    assert [e["event_id"] for e in page["events"]] == [e["event_id"] for e in russia["events"][2:4]]
+
+
+def test_a_persons_page_has_its_known_names_and_dated_roles(bench):
+    lavrov = bench.get("/api/actors/person:sergey-lavrov").json()
+    assert lavrov["person"] and lavrov["name"] == "Sergey Lavrov"
+    assert lavrov["aliases"] == ["Sergey Lavrov", "Lavrov", "Sergei Lavrov"]
+    assert [r["title"] for r in lavrov["roles"]] == ["Ambassador to the UN", "Foreign Minister"]  # in time order
+    assert lavrov["forms"] == [{"text": "Lavrov", "n": 1}] and lavrov["total"] == 1
+    assert lavrov["partners"][0]["actor_id"] == "USA"
+    # a person the store knows but no event names yet has a page; an unknown id has none
+    assert bench.get("/api/actors/person:nobody-yet").json()["total"] == 0
+    assert bench.get("/api/actors/person:nobody-at-all").status_code == 404
+
+
+def test_a_dyad_is_both_directions_over_time(bench):
+    dyad = bench.get("/api/dyad", params={"a": "RUS", "b": "GEO"}).json()
+    assert dyad["a"]["name"] == "Russian Federation" and dyad["b"]["name"] == "Georgia"
+    series = {(s["direction"], s["period"]): s for s in dyad["series"]}
+    assert set(series) == {("a_to_b", "2024-01"), ("a_to_b", "2024-02"), ("b_to_a", "2024-02")}
+    assert series["a_to_b", "2024-01"]["n"] == 2 and series["a_to_b", "2024-01"]["mean_intensity"] == -3.0
+    assert series["a_to_b", "2024-01"]["verbal_conflict"] == 2
+    assert series["a_to_b", "2024-02"]["material_conflict"] == 1 and series["a_to_b", "2024-02"]["total_intensity"] == -9.0
+    assert series["b_to_a", "2024-02"]["mean_intensity"] == 2.5
+    totals = {t["direction"]: t for t in dyad["totals"]}
+    assert totals["a_to_b"]["n"] == 3 and totals["b_to_a"]["n"] == 1
+    assert sorted((e["direction"], e["event_id"]) for e in dyad["events"]) == [
+        ("a_to_b", "e1"), ("a_to_b", "e3"), ("a_to_b", "e4"), ("b_to_a", "e2")]
+    swapped = bench.get("/api/dyad", params={"a": "GEO", "b": "RUS"}).json()
+    assert {t["direction"]: t["n"] for t in swapped["totals"]} == {"a_to_b": 1, "b_to_a": 3}
+    yearly = bench.get("/api/dyad", params={"a": "RUS", "b": "GEO", "unit": "year"}).json()["series"]
+    assert [(s["direction"], s["period"], s["n"]) for s in yearly] == [("a_to_b", "2024", 3), ("b_to_a", "2024", 1)]
+    later = bench.get("/api/dyad", params={"a": "RUS", "b": "GEO", "since": "2024-02"}).json()
+    assert {s["period"] for s in later["series"]} == {"2024-02"}
+    # the year-only AID and the undated REQUEST count, but in no month
+    usa = {t["direction"]: t for t in bench.get("/api/dyad", params={"a": "USA", "b": "GEO"}).json()["totals"]}
+    assert usa["a_to_b"]["n"] == 1 and usa["a_to_b"]["undated"] == 1
+
+
+def test_the_network_is_who_acts_on_whom_weighted_and_filtered(bench):
+    network = bench.get("/api/network").json()
+    edges = {(e["source"], e["target"]): e for e in network["edges"]}
+    assert set(edges) == {("RUS", "GEO"), ("GEO", "RUS"), ("person:sergey-lavrov", "USA"), ("NATO", "RUS"), ("USA", "GEO")}
+    assert edges["RUS", "GEO"]["n"] == 3 and edges["RUS", "GEO"]["quad_class"] == "verbal_conflict"
+    assert network["edges"][0]["source"] == "RUS"  # heaviest first
+    nodes = {n["actor_id"]: n for n in network["nodes"]}
+    assert set(nodes) == {"RUS", "GEO", "NATO", "USA", "person:sergey-lavrov"}
+    assert nodes["RUS"]["events"] == 5 and nodes["person:sergey-lavrov"]["name"] == "Sergey Lavrov"
+    conflict = bench.get("/api/network", params={"quad": "material_conflict"}).json()["edges"]
+    assert [(e["source"], e["target"], e["n"]) for e in conflict] == [("RUS", "GEO", 1)]
+    assert [e["target"] for e in bench.get("/api/network", params={"min": 2}).json()["edges"]] == ["GEO"]
+    assert len(bench.get("/api/network", params={"limit": 2}).json()["edges"]) == 2
+    dated = bench.get("/api/network", params={"since": "2024-02", "until": "2024-02"}).json()["edges"]
+    assert {(e["source"], e["target"]) for e in dated} == {("RUS", "GEO"), ("GEO", "RUS")}
+    assert bench.get("/api/network", params={"country": "XYZ"}).json() == {"nodes": [], "edges": []}
+
+
+def test_the_map_bins_located_events_by_quad_class(bench):
+    coarse = bench.get("/api/map", params={"cell": 1}).json()
+    assert coarse["events"] == 7 and coarse["located"] == 5
+    bins = {round(b["lat"]): b for b in coarse["bins"]}
+    caucasus = bins[42]  # Tbilisi's three events and Gori's one share a one-degree cell
+    assert caucasus["n"] == 4 and caucasus["verbal_conflict"] == 2 and caucasus["material_conflict"] == 1
+    assert caucasus["verbal_coop"] == 1 and caucasus["places"] == [{"name": "Tbilisi", "n": 3}, {"name": "Gori", "n": 1}]
+    assert bins[56]["n"] == 1 and bins[56]["places"][0]["name"] == "Moscow"
+    fine = bench.get("/api/map", params={"cell": 0.25}).json()
+    assert sorted(b["n"] for b in fine["bins"]) == [1, 1, 3]
+    assert [(p["place"], p["n"]) for p in fine["places"]] == [("Tbilisi", 3), ("Gori", 1), ("Moscow", 1)]
+    conflict = bench.get("/api/map", params={"quad": "material_conflict"}).json()
+    assert [b["places"][0]["name"] for b in conflict["bins"]] == ["Gori"] and conflict["events"] == 1
+
+
+def test_stories_list_their_articles_sources_and_span(bench):
+    listed = bench.get("/api/stories").json()
+    assert listed["total"] == 6
+    top = listed["stories"][0]  # most articles first
+    assert top["story_id"] == "s-accuse" and top["num_articles"] == 2 and top["documents"] == 2
+    assert top["events"] == 2 and top["types"] == ["ACCUSE"] and top["title"] == "Talks in Tbilisi"
+    assert bench.get("/api/stories", params={"type": "ASSAULT"}).json()["total"] == 1
+    page = bench.get("/api/stories", params={"limit": 2, "offset": 2, "sort": "date"}).json()
+    by_date = bench.get("/api/stories", params={"sort": "date"}).json()["stories"]
+    assert page["total"] == 6 and [s["story_id"] for s in page["stories"]] == [s["story_id"] for s in by_date[2:4]]
+    assert by_date[0]["last_date"] == "2024-03"
+    story = bench.get("/api/stories/s-accuse").json()
+    assert [d["doc_id"] for d in story["documents"]] == ["d1", "d2"]  # by publication date
+    assert [d["origin"] for d in story["documents"]] == ["wire.jsonl#1", "wire.jsonl#2"]  # never the server's folders
+    assert story["sources"] == [{"source": "AP", "articles": 1}, {"source": "Reuters", "articles": 1}]
+    assert story["first_date"] == story["last_date"] == "2024-01-09"
+    assert (story["first_published"], story["last_published"]) == ("2024-01-10", "2024-01-11")
+    assert {e["event_id"] for e in story["events"]} == {"e1", "e4"} and story["num_sources"] == 2
+
+
+@pytest.mark.parametrize("url,status", [
+    ("/api/actors/nope", 404), ("/api/actors/RUS?limit=0", 422), ("/api/actors/RUS?offset=-1", 422),
+    ("/api/dyad?a=RUS", 422), ("/api/dyad?a=RUS&b=RUS", 422), ("/api/dyad?a=RUS&b=nope", 404),
+    ("/api/dyad?a=nope&b=RUS", 404), ("/api/dyad?a=RUS&b=GEO&unit=week", 422),
+    ("/api/dyad?a=RUS&b=GEO&since=2024-13", 422), ("/api/dyad?a=RUS&b=GEO&until=2023-02-29", 422),
+    ("/api/network?limit=0", 422), ("/api/network?limit=100000", 422), ("/api/network?min=0", 422),
+    ("/api/network?quad=cooperation", 422), ("/api/network?type=BOMB", 422), ("/api/network?since=soon", 422),
+    ("/api/map?cell=0", 422), ("/api/map?cell=91", 422), ("/api/map?cell=x", 422), ("/api/map?until=2024-02-30", 422),
+    ("/api/stories?sort=title", 422), ("/api/stories?limit=501", 422), ("/api/stories?quad=x", 422),
+    ("/api/stories/nope", 404), ("/api/events?sort=sentence", 422), ("/api/events?sort=--date", 422),
+    ("/api/events?quad=verbal", 422), ("/api/export?quad=verbal", 422),
+])
+def test_the_workbench_endpoints_say_why_a_request_is_bad(bench, url, status):
+    response = bench.get(url)
+    assert response.status_code == status and response.json()["detail"]
+
+
+def test_the_workbench_endpoints_work_on_a_coded_store(client):
+    """The same endpoints over the pipeline's own output (three small articles)."""
+    russia = client.get("/api/actors/RUS").json()
+    assert russia["total"] >= 3 and any(p["actor_id"] == "GEO" for p in russia["partners"])
+    dyad = client.get("/api/dyad", params={"a": "RUS", "b": "GEO"}).json()
+    assert {s["period"] for s in dyad["series"]} == {"2008-08", "2008-12"}
+    edges = {(e["source"], e["target"]) for e in client.get("/api/network").json()["edges"]}
+    assert ("RUS", "GEO") in edges and ("NATO", "RUS") in edges
+    places = {p["place"] for p in client.get("/api/map").json()["places"]}
+    assert {"Tbilisi", "Geneva"} <= places
+    stories = client.get("/api/stories").json()
+    assert stories["total"] == client.get("/api/summary").json()["stories"]
+    story = client.get(f"/api/stories/{stories['stories'][0]['story_id']}").json()
+    assert story["documents"] and story["events"]

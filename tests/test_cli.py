@@ -267,3 +267,13 @@ def test_train_if_stale_keeps_a_model_made_from_the_same_data_and_retrains_anoth
             assert result.exit_code == 0 and "up to date" in result.output
         else:
             assert result.exit_code == 1 and "training was started" in result.output
+
+
+def test_load_refuses_a_folder_that_is_no_spark_output(tmp_path):
+    db = tmp_path / "x.duckdb"
+    result = runner.invoke(app, ["load", str(tmp_path), "--db", str(db)])
+    # (rich wraps the line at 80 columns when the output is no terminal)
+    assert result.exit_code == 1 and "is not a Parley Spark output" in " ".join(result.output.split())
+    assert result.output.startswith("error:") and "Traceback" not in result.output and not db.exists()
+    bad = runner.invoke(app, ["spark", str(tmp_path), "--out", str(tmp_path / "o"), "--format", "csv"])
+    assert bad.exit_code == 1 and "unknown format" in bad.output

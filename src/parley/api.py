@@ -22,7 +22,7 @@ from fastapi.staticfiles import StaticFiles
 
 from parley.export import event_records, write_text_records
 from parley.model import PLOVER_TYPES
-from parley.store import DATE_FILTER, Store, StoreBusy, is_date_filter
+from parley.store import DATE_FILTER, EVENT_SORTS, QUAD_CLASSES, Store, StoreBusy, is_date_filter
 
 # the front end lives at the repository root (`web/`); $PARLEY_WEB_DIR points elsewhere
 WEB_DIR = Path(os.environ.get("PARLEY_WEB_DIR", Path(__file__).resolve().parents[2] / "web"))
@@ -33,6 +33,8 @@ SWAGGER_UI = "swagger-ui-dist-5.35.0"  # vendored from npm into web/vendor/
 BUSY_WAIT = 5.0  # seconds a request waits for a run that is writing the database
 
 DateParam = Annotated[str | None, Query(pattern=DATE_PATTERN, description="YYYY, YYYY-MM or YYYY-MM-DD")]
+SORT_PATTERN = f"^-?({'|'.join(EVENT_SORTS)})$"
+MAX_EDGES = 1000
 
 
 def found_or_404(found: dict[str, Any] | None, message: str) -> dict[str, Any]:
@@ -49,16 +51,27 @@ def event_filters(
     since: DateParam = None,
     until: DateParam = None,
     story: Annotated[str | None, Query(description="a story id: every report of one event")] = None,
+    quad: Annotated[list[str] | None, Query(description="quad class; repeat it for several (any of them)")] = None,
+    place: Annotated[str | None, Query(description="a location's name, whole (e.g. Tbilisi)")] = None,
 ) -> dict[str, Any]:
-    """The filters the event list and the download share, as Store.events takes them."""
+    """The filters the event list, the download, the map, the network and the story list
+    share, as Store.events takes them."""
     for event_type in type or []:
         if event_type.upper() not in PLOVER_TYPES:
             raise HTTPException(422, f"unknown event type {event_type!r}; one of {', '.join(PLOVER_TYPES)}")
+    for quad_class in quad or []:
+        if quad_class.lower() not in QUAD_CLASSES:
+            raise HTTPException(422, f"unknown quad class {quad_class!r}; one of {', '.join(QUAD_CLASSES)}")
+    check_dates(since, until)
+    return {"event_type": type, "country": country, "actor": actor, "since": since,
+            "until": until, "text": q, "story": story, "quad_class": quad, "place": place}
+
+
+def check_dates(since: str | None, until: str | None) -> None:
+    """A since/until that matches the pattern but names no day (2023-02-29) is a 422 too."""
     for name, value in (("since", since), ("until", until)):
         if value and not is_date_filter(value):
             raise HTTPException(422, f"{name}={value!r} is no calendar date")
-    return {"event_type": type, "country": country, "actor": actor, "since": since,
-            "until": until, "text": q, "story": story}
 
 
 EventFilters = Annotated[dict[str, Any], Depends(event_filters)]
@@ -107,11 +120,14 @@ def create_app(db: str | Path, web_dir: Path = WEB_DIR) -> FastAPI:
 
     @app.get("/api/events")
     def events(filters: EventFilters, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-               offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> dict[str, Any]:
+               offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+               sort: Annotated[str | None, Query(pattern=SORT_PATTERN, description=(
+                   "order by date, type, intensity, source, target, place or articles; "
+                   "'-' first for descending"))] = None) -> dict[str, Any]:
         """One page of events matching every filter, with the total that match."""
         with reading() as s:
             total = s.count_events(**filters)
-            rows = s.events(**filters, limit=limit, offset=offset)
+            rows = s.events(**filters, limit=limit, offset=offset, sort=sort)
         return {"total": total, "offset": offset, "limit": limit, "events": rows}
 
     @app.get("/api/export")
@@ -141,6 +157,70 @@ def create_app(db: str | Path, web_dir: Path = WEB_DIR) -> FastAPI:
     def actors(limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50) -> list[dict[str, Any]]:
         with reading() as s:
             return s.actor_counts(limit)
+
+    @app.get("/api/actors/{actor_id:path}")
+    def actor(actor_id: str, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+              offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> dict[str, Any]:
+        """One actor (an id as events give it: GEO, ARM:MIL, person:sergey-lavrov): aliases
+        and the words used for it, roles over time, events by month, top partners and one
+        page of its events (latest first)."""
+        with reading() as s:
+            profile = s.actor_profile(actor_id, limit=limit, offset=offset)
+        found = found_or_404(profile, f"no actor {actor_id!r}")
+        found.update(offset=offset, limit=limit)
+        return found
+
+    @app.get("/api/dyad")
+    def dyad(a: Annotated[str, Query(min_length=1, description="an actor id")],
+             b: Annotated[str, Query(min_length=1, description="another actor id")],
+             unit: Annotated[str, Query(pattern="^(month|year)$")] = "month",
+             since: DateParam = None, until: DateParam = None,
+             limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100) -> dict[str, Any]:
+        """Two actors' events on each other, both directions, per month or year: counts,
+        mean and summed intensity (-10 conflict .. +10 cooperation) and quad classes."""
+        if a == b:
+            raise HTTPException(422, "a and b must be two different actors")
+        check_dates(since, until)
+        with reading() as s:
+            for actor_id in (a, b):
+                found_or_404(s.actor_summary(actor_id), f"no actor {actor_id!r}")
+            found = s.dyad(a, b, unit=unit, since=since, until=until, limit=limit)
+        return found_or_404(found, f"no actor {a!r} or {b!r}")
+
+    @app.get("/api/network")
+    def network(filters: EventFilters,
+                limit: Annotated[int, Query(ge=1, le=MAX_EDGES, description="the heaviest edges kept")] = 150,
+                min_events: Annotated[int, Query(alias="min", ge=1, le=MAX_OFFSET,
+                                                 description="fewest events an edge needs")] = 1,
+                ) -> dict[str, Any]:
+        """Who acts on whom among the filtered events: actors (nodes) and source-to-target
+        edges weighted by how many events join them."""
+        with reading() as s:
+            return s.network(filters, limit=limit, min_events=min_events)
+
+    @app.get("/api/map")
+    def map_points(filters: EventFilters,
+                   cell: Annotated[float, Query(ge=0.01, le=90, description="bin size in degrees")] = 1.0,
+                   ) -> dict[str, Any]:
+        """The filtered events' locations binned on a grid: each bin's position, counts by
+        quad class and commonest places; the places with most events."""
+        with reading() as s:
+            return s.map_bins(filters, cell=cell)
+
+    @app.get("/api/stories")
+    def stories(filters: EventFilters, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+                offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+                sort: Annotated[str, Query(pattern="^(articles|date|events)$")] = "articles") -> dict[str, Any]:
+        """Stories (every report of one event) with an event matching the filters: articles,
+        named sources, events, time span; one page, with the total."""
+        with reading() as s:
+            return s.stories(filters, limit=limit, offset=offset, sort=sort)
+
+    @app.get("/api/stories/{story_id}")
+    def story(story_id: str) -> dict[str, Any]:
+        """One story: its articles, their sources, its events and its time span."""
+        with reading() as s:
+            return found_or_404(s.story(story_id), f"no story {story_id!r}")
 
     @app.get("/api/search")
     def search(q: Annotated[str, Query(min_length=1)],

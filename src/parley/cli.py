@@ -30,7 +30,7 @@ PathsArg = Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .h
 
 
 def fail(message: str, code: int = 1) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)  # one line, however long
     raise typer.Exit(code)
 
 
@@ -259,10 +259,16 @@ def serve(db: DbOption = Path(DEFAULT_DB), host: str = "127.0.0.1", port: int = 
 
 @app.command()
 def spark(paths: PathsArg,
-          out: Annotated[Path, typer.Option("--out", help="Folder for events/ and documents/ (must not exist).")],
+          out: Annotated[Path, typer.Option("--out", help="Output folder (must not exist): events/, documents/, ...")],
+          format: Annotated[str, typer.Option("--format", help="parquet (the export schema) or jsonl.")] = "parquet",
           master: Annotated[str, typer.Option(help="Spark master URL.")] = "local[*]",
           partitions: Annotated[int | None, typer.Option(help="Partitions to code in (default: the cluster's parallelism).")] = None) -> None:
-    """Code a corpus on Spark (the same pipeline, partition by partition); writes JSON lines."""
+    """Code a corpus on Spark (the same pipeline, partition by partition) into an output
+    folder that `parley load` brings into a store."""
+    from parley.spark import FORMATS
+
+    if format not in FORMATS:
+        fail(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
     try:
         import pyspark  # noqa: F401
     except ImportError:
@@ -270,15 +276,37 @@ def spark(paths: PathsArg,
     from parley.spark import run_spark
 
     try:
-        report = run_spark([str(p) for p in paths], out, master, partitions)
+        report = run_spark([str(p) for p in paths], out, master, partitions, format)
     except FileExistsError as err:
         fail(str(err))
     for problem in report.problems:
         err_console.print(f"[yellow]problem[/] {problem}", highlight=False)
     if not report.documents:
         fail("no documents coded")
-    console.print(f"coded {report.documents} documents, {report.events} events into {out}/events "
-                  f"and {out}/documents")
+    console.print(f"coded {report.documents} documents, {report.events} events into {out} ({format}); "
+                  f"`parley load {out}` stores them", highlight=False)
+
+
+@app.command()
+def load(folder: Annotated[Path, typer.Argument(help="The --out folder of `parley spark`.")],
+         db: DbOption = Path(DEFAULT_DB)) -> None:
+    """Bring a `parley spark` output into the store (loading it again changes nothing), then
+    build story ids and the search index as `parley run` does, ready for `parley serve`."""
+    import duckdb
+
+    from parley.spark import NotSparkOutput, load_output, read_manifest
+
+    try:
+        read_manifest(folder)  # before opening the store: a wrong folder creates no database
+    except NotSparkOutput as err:
+        fail(str(err))
+    with open_store(db) as store:
+        try:
+            report = load_output(folder, store)
+        except (NotSparkOutput, duckdb.Error) as err:  # duckdb: a part file cut short, say
+            fail(f"cannot load {folder}: {' '.join(str(err).split())}")
+    console.print(f"loaded {report.documents} documents, {report.events} events from {folder} into {db}",
+                  highlight=False)
 
 
 train_app = typer.Typer(help="Train the project's models from public data.", no_args_is_help=True)

@@ -57,6 +57,14 @@ def flat_schema() -> Any:
     return pa.schema([(c, getattr(pa, FLAT_TYPES.get(c, "string"))()) for c in flat_columns()])
 
 
+def flat_table(records: list[dict[str, Any]]) -> Any:
+    """Events in the export schema as the Arrow table a Parquet export holds (the Spark job
+    writes its Parquet through this too: same columns, same types)."""
+    import pyarrow as pa
+
+    return pa.Table.from_pylist([flatten(r) for r in records], schema=flat_schema())
+
+
 def event_records(store: Store, **filters: Any) -> list[dict[str, Any]]:
     """Events matching the filters in the export schema, with their document's title,
     source and publication date."""
@@ -88,11 +96,9 @@ def export_events(store: Store, out: Path, fmt: str, **filters: Any) -> int:
     records = event_records(store, **filters)
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "parquet":
-        import pyarrow as pa
         import pyarrow.parquet as pq
 
-        flat = [flatten(r) for r in records]
-        pq.write_table(pa.Table.from_pylist(flat, schema=flat_schema()), out)
+        pq.write_table(flat_table(records), out)
     else:
         with out.open("w", encoding="utf-8", newline="") as fh:
             write_text_records(records, fh, fmt)
