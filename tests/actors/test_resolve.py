@@ -365,3 +365,10 @@ def test_a_continent_or_world_region_names_no_town_s_country(kb):
     # towns called Asia (Philippines) and Middle East (Maryland) exist
     assert country_of_town("Asia") is None and country_of_town("Middle East") is None
     assert country_of_town("Aleppo") == "SYR"
+
+
+def test_a_name_with_a_particle_is_read_whole_not_by_its_first_name(kb):
+    # "Sudanese President Omar" would be Mullah Omar: the particle keeps "al-Bashir" in the name
+    registry = ActorRegistry(kb)
+    ref = resolve_phrase("Sudanese President Omar al-Bashir", kb, registry, "2010-01-01", is_person=True)
+    assert (ref.actor_id, ref.country, ref.sector) == ("person:omar-al-bashir", "SDN", "GOV")

@@ -366,6 +366,8 @@ def add_person(kb: KnowledgeBase, entry: dict[str, Any]) -> None:
         for alias in known.aliases:
             if kb.people.get(alias) is known:
                 kb.people[alias] = person
+            if kb.dictionary_people.get(name_key(alias)) is known:
+                kb.dictionary_people[name_key(alias)] = person
     for alias in person.aliases:
         kb.people[alias] = person
 
@@ -387,7 +389,7 @@ def merged_with_dictionary(person: Person, known: Person) -> Person:
         earlier.append(role)
     fallback = [r for r in known.roles if r.valid_from is None and r.valid_to is None]
     aliases = list(dict.fromkeys(person.aliases + known.aliases))
-    return Person(actor_id=known.actor_id, name=person.name, aliases=aliases,
+    return Person(actor_id=person.actor_id, name=person.name, aliases=aliases,
                   roles=person.roles + earlier + fallback)
 
 

@@ -144,13 +144,15 @@ class ActorRegistry:
             return None  # "Montenegro" is a country before it is anyone's surname
         return self.named(name, day) or self._fuzzy(name_key(name).split(), day)
 
-    def named(self, name: str, day: str | None = None) -> Person | None:
-        """The person a name (or a surname they go by) exactly is; no fuzzy matching."""
+    def named(self, name: str, day: str | None = None, exact: bool = False) -> Person | None:
+        """The person a name (or, unless `exact`, a surname they go by) exactly is; no
+        fuzzy matching."""
         if self.kb.lookup(name) is not None:
             return None  # "Montenegro" is a country before it is anyone's surname
         key = name_key(name)
         named = self._lookup("by_name", key)
-        fitting = named + [p for p in self._lookup("by_surname", key) if p not in named]
+        surnamed = [] if exact else self._lookup("by_surname", key)
+        fitting = named + [p for p in surnamed if p not in named]
         return self._prefer(fitting, day) if fitting else None
 
     def _prefer(self, fitting: list[Person], day: str | None) -> Person:
@@ -564,7 +566,9 @@ def _only_the_name(text: str, start: int, end: int) -> bool:
 def _person_inside(text: str, registry: ActorRegistry) -> Person | None:
     """'Lavrov', 'Foreign Minister Lavrov' or 'Sergey Lavrov's spokesman' name a known person."""
     # (names may be hyphenated or accented: "Kassym-Jomart Tokayev", "Khürelsükh")
-    capitalised = re.findall(r"\b[A-ZÀ-Ý][\w'’\-]+(?:\s+[A-ZÀ-Ý][\w'’\-]+)*", text)
+    # (and may hold lower-case particles: "Omar al-Bashir", "Ursula von der Leyen")
+    capitalised = re.findall(r"\b[A-ZÀ-Ý][\w'’\-]+(?:\s+(?:(?:al|el|bin|ibn|de|da|di|du|van|von|der|la|le)[\s-])*"
+                             r"[A-ZÀ-Ý][\w'’\-]+)*", text)
     kb = registry.kb
     for chunk in capitalised:
         # nationality and place words are not part of a name: "Armenian Foreign Minister
@@ -575,7 +579,8 @@ def _person_inside(text: str, registry: ActorRegistry) -> Person | None:
         kept = [w for w in words if w not in kb.demonyms and w not in kb.aliases]
         chunk = strip_titles(" ".join(kept))
         if len(kept) < len(words) and len(chunk.split()) < 2:
-            person = registry.named(chunk) if chunk else None
+            # a lone word beside a nationality: only someone listed by that very name
+            person = registry.named(chunk, exact=True) if chunk else None
             if person is not None:
                 return person
             continue

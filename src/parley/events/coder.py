@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from spacy.tokens import Doc, Span, Token
@@ -22,6 +22,7 @@ from parley.actors.resolve import (
     is_igo_code,
     place_in_country,
     resolve_phrase,
+    role_phrase,
     state_ref,
 )
 from parley.events.classifier import LABELS, MODEL_NAME, NO_EVENT, EventTypeModel
@@ -105,6 +106,9 @@ class CodingContext:
     registry: ActorRegistry
     last_person: ActorRef | None = None
     last_group: ActorRef | None = None  # the last state/organisation named, for "it"/"they"
+    # the people named so far with the words of their role ("russian foreign minister"),
+    # latest last: "the minister" later in the story is the last one with that title
+    titled_people: list[tuple[ActorRef, str]] = field(default_factory=list)
 
 
 def noun_phrase(token: Token) -> Span:
@@ -179,6 +183,9 @@ def resolve_np(token: Token, ctx: CodingContext) -> ActorRef | None:
     if token.pos_ == "PRON" or token.ent_type_ in NON_ACTOR_ENTITIES:
         return None  # "signed in May": a date, not Theresa May
     span = noun_phrase(token)
+    titled = _titled_antecedent(span, ctx)
+    if titled is not None:
+        return titled
     is_person = any(t.ent_type_ == "PERSON" for t in span) and token.ent_type_ == "PERSON"
     ref = resolve_phrase(span.text, ctx.registry.kb, ctx.registry, ctx.doc.published,
                          is_person=is_person)
@@ -1128,12 +1135,39 @@ def _quoted_text(text: str) -> str | None:
     return match.group(1) if match else None
 
 
+# "the minister", "the Foreign Minister", "the former president": a title alone, the definite
+# article before it, names someone the story has already introduced by that title
+TITLE_HEADS = ("minister", "president", "premier", "chancellor", "general", "commander",
+               "secretary", "ambassador", "envoy", "governor", "mayor", "spokesman",
+               "spokeswoman", "spokesperson", "senator", "king", "queen", "emir", "chief")
+DEFINITE_TITLE_RE = re.compile(r"(?:the|this|that)\s+((?:[a-z-]+\s+){0,2}(?:" + "|".join(TITLE_HEADS) + "))", re.I)
+
+
+def _titled_antecedent(span: Span, ctx: CodingContext) -> ActorRef | None:
+    """The person a definite title refers back to: the latest one named with a title
+    that ends the same way ("the minister" after "Russian Foreign Minister Sergey Lavrov")."""
+    match = DEFINITE_TITLE_RE.fullmatch(span.text.strip())
+    if match is None or any(t.ent_type_ in ("GPE", "NORP", "PERSON") for t in span):
+        return None  # "the Russian minister" names a country of its own: the resolver's
+    head = match.group(1).lower().split()[-1]
+    words = match.group(1).lower().split()
+    for ref, title in reversed(ctx.titled_people):
+        title_words = title.split()
+        if head in title_words and all(w in title_words for w in words):
+            return replace(ref, text=span.text)
+    return None
+
+
 def update_antecedents(sent: Span, ctx: CodingContext) -> None:
-    """Track the last person and the last state/organisation for later pronouns."""
+    """Track the last person and the last state/organisation for later pronouns, and the
+    people named with a title for later definite titles."""
     for ent in sent.ents:
         if ent.label_ == "PERSON":
             ctx.last_person = resolve_phrase(ent.text, ctx.registry.kb, ctx.registry,
                                              ctx.doc.published, is_person=True)
+            title = role_phrase(ent).lower()
+            if ctx.last_person.actor_id and any(head in title.split() for head in TITLE_HEADS):
+                ctx.titled_people.append((ctx.last_person, title))
         elif ent.label_ in ("GPE", "ORG") and ent.root.dep_ in SUBJECT_DEPS:
             ref = resolve_phrase(ent.text, ctx.registry.kb, ctx.registry, ctx.doc.published)
             if ref.country:
