@@ -54,3 +54,23 @@ def test_undated_events_of_one_story_join_across_documents():
 
 def test_a_signature_stands_for_its_text():
     assert minhash_of(signature(TEXT)).jaccard(minhash_of(signature(TEXT + " Updated."))) > 0.8
+
+
+def test_a_storys_articles_are_counted_among_its_own_documents():
+    """Near-copies count once, and only within the story: a copy in another story does not
+    chain two of this story's articles together."""
+    from parley.dedup import count_articles, doc_minhash
+
+    bridge_a = TEXT + " " + OTHER
+    hashes = {d: doc_minhash(t) for d, t in {"a": TEXT, "a2": TEXT + " Updated.", "b": OTHER, "x": bridge_a}.items()}
+    assert count_articles(["a", "a2"], hashes) == 1
+    assert count_articles(["a", "b"], hashes) == 2
+    assert count_articles(["a", "a2", "b"], hashes) == 2
+    actor, target = '[{"country": "RUS"}]', '[{"country": "GEO"}]'
+    dated = {"event_type": "AGREE", "source": actor, "target": target, "date": "2008-10-15"}
+    docs = {"a": {"text": TEXT, "source": "Reuters"}, "a2": {"text": TEXT + " Updated.", "source": "Reuters"},
+            "b": {"text": "Other words here.", "source": "AFP"}}
+    alone = assign_stories([{"event_id": "1", "doc_id": "a", **dated}, {"event_id": "2", "doc_id": "a2", **dated}], docs)
+    with_more = assign_stories([{"event_id": "1", "doc_id": "a", **dated}, {"event_id": "2", "doc_id": "a2", **dated},
+                                {"event_id": "3", "doc_id": "b", **{**dated, "event_type": "ASSAULT"}}], docs)
+    assert alone["1"] == with_more["1"] and alone["1"][1:] == (1, 1)

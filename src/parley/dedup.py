@@ -133,6 +133,52 @@ def _actors_key(actors_json: Any) -> str:
     return ",".join(sorted({a.get("country") or a.get("actor_id") or "?" for a in actors or []}))
 
 
+def story_key(event: dict[str, Any], story_of: dict[str, str]) -> str:
+    """What makes two events one story: type, actors' countries and the date, or, undated,
+    the story group of their documents."""
+    key = "|".join([event["event_type"], _actors_key(event["source"]), _actors_key(event["target"]),
+                    event.get("date") or "undated"])
+    if not event.get("date"):
+        key += "|" + story_of.get(event["doc_id"], event["doc_id"])
+    return key
+
+
+def story_id_of(key: str) -> str:
+    return hashlib.sha1(key.encode()).hexdigest()[:12]
+
+
+def count_articles(doc_ids: Iterable[str], hashes: dict[str, MinHash], threshold: float = 0.6) -> int:
+    """The articles among a story's documents: near-copies (estimated Jaccard similarity of
+    their word shingles at least `threshold`, or linked through other copies) count once.
+    Compared within the story only, so a story's count never depends on other documents."""
+    ids = sorted(set(doc_ids))
+    parent = {d: d for d in ids}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            if a in hashes and b in hashes and hashes[a].jaccard(hashes[b]) >= threshold:
+                parent[max(find(a), find(b))] = min(find(a), find(b))
+    return len({find(d) for d in ids})
+
+
+def story_counts(members: dict[str, list[str]], docs: dict[str, dict[str, Any]],
+                 hashes: dict[str, MinHash]) -> dict[str, tuple[int, int]]:
+    """story_id -> (articles, named sources) of each story, from its documents' ids.
+    docs: doc_id -> {source}; hashes: doc_id -> MinHash of its text."""
+    counts = {}
+    for story_id, doc_ids in members.items():
+        # named sources only: documents that do not say who published them are not a source each
+        sources = {src for d in set(doc_ids) if (src := (docs.get(d) or {}).get("source"))}
+        counts[story_id] = (count_articles(doc_ids, hashes), len(sources))
+    return counts
+
+
 def assign_stories(events: list[dict[str, Any]], docs: dict[str, dict[str, Any]],
                    signatures: dict[str, MinHash] | None = None) -> dict[str, tuple[str, int, int]]:
     """events: rows with event_id, doc_id, event_type, source, target, date.
@@ -140,25 +186,18 @@ def assign_stories(events: list[dict[str, Any]], docs: dict[str, dict[str, Any]]
     where `signatures` gives its MinHash). Returns event_id -> (story_id, num_articles,
     num_sources): an undated event joins the same act in the documents of its story; an
     article and its near-copies count once."""
-    if signatures is not None:
-        groups = group_signatures(signatures, docs)
-    else:
-        groups = near_duplicate_groups({d: info.get("text") or "" for d, info in docs.items()})
     story_of = story_groups(docs)
-    stories: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    members: dict[str, list[str]] = defaultdict(list)
+    story_ids = {}
     for event in events:
-        key = "|".join([event["event_type"], _actors_key(event["source"]),
-                        _actors_key(event["target"]), event.get("date") or "undated"])
-        if not event.get("date"):
-            key += "|" + story_of.get(event["doc_id"], event["doc_id"])
-        stories[key].append(event)
-    out: dict[str, tuple[str, int, int]] = {}
-    for key, members in stories.items():
-        story_id = hashlib.sha1(key.encode()).hexdigest()[:12]
-        doc_ids = {m["doc_id"] for m in members}
-        articles = len({groups.get(d, d) for d in doc_ids})
-        # named sources only: documents that do not say who published them are not a source each
-        sources = {src for d in doc_ids if (src := (docs.get(d) or {}).get("source"))}
-        for member in members:
-            out[member["event_id"]] = (story_id, articles, len(sources))
-    return out
+        story_id = story_id_of(story_key(event, story_of))
+        story_ids[event["event_id"]] = story_id
+        members[story_id].append(event["doc_id"])
+    if signatures is not None:
+        hashes = signatures
+    else:
+        # only documents that share a story with another need their text hashed
+        needed = {d for ids in members.values() if len(set(ids)) > 1 for d in ids}
+        hashes = {d: doc_minhash(docs[d].get("text") or "") for d in needed if d in docs}
+    counts = story_counts(members, docs, hashes)
+    return {event_id: (story_id, *counts[story_id]) for event_id, story_id in story_ids.items()}
