@@ -50,3 +50,21 @@ def test_other_languages_are_recognised_and_english_never_turned_away():
     assert foreign_language("Police arrested two men.") is None  # too short to tell
     assert foreign_language("Georgian officials said Russian troops entered Gori on Friday; the Russian "
                             "defence ministry did not comment on the reports.") is None
+
+
+def test_a_long_text_is_parsed_in_pieces_that_join_back_into_it():
+    from parley.nlp import PARSE_CHUNK_CHARS, parse_texts, text_pieces
+
+    paragraph = "Russia accused Georgia of shelling Tskhinvali. The army withdrew from the border. "
+    long_text = (paragraph * 400).strip() + "\n\n" + ("word " * 8000).strip()
+    pieces = text_pieces(long_text)
+    assert "".join(pieces) == long_text and len(pieces) > 1
+    assert all(len(p) <= PARSE_CHUNK_CHARS for p in pieces)
+    assert all(p[-1].isspace() for p in pieces[:-1])  # cut after whitespace, never inside a word
+    short = "Georgia accused Russia of shelling Tskhinvali on Tuesday."
+    parsed_short, parsed_long = list(parse_texts([short, long_text]))
+    assert parsed_long.text == long_text  # one Doc, the same text, so offsets hold
+    assert [t.dep_ for t in parsed_short] == [t.dep_ for t in next(parse_texts([short]))]
+    sentences = list(parsed_long.sents)
+    assert sentences[0].text == "Russia accused Georgia of shelling Tskhinvali."
+    assert len(sentences) > 800

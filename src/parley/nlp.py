@@ -10,6 +10,7 @@ document already named that person in full.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -156,9 +157,58 @@ def _trim(span: Span) -> Span:
     return span.doc[start:end]
 
 
-def parse_many(docs: list[Document], batch_size: int = 16) -> list[Doc]:
+# spaCy holds a document's layer activations whole while it parses: about 16 KB a token, so a
+# 500,000-character text took 1.6 GB. Longer texts are parsed in pieces of at most this many
+# characters, cut after a paragraph, a sentence end or at least a space, and joined back into
+# one Doc with the same text and offsets. News articles are shorter and parse whole.
+PARSE_CHUNK_CHARS = 20_000
+
+
+def text_pieces(text: str, size: int = PARSE_CHUNK_CHARS) -> list[str]:
+    """The text cut into pieces of at most `size` characters that join back into it, each
+    cut made just after whitespace (a paragraph break, else a sentence end, else a space)."""
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = max(window.rfind("\n\n"), -1)
+        cut = cut + 2 if cut > size // 2 else -1
+        if cut < 0:
+            stop = max(window.rfind(". "), window.rfind("? "), window.rfind("! "))
+            cut = stop + 2 if stop > size // 2 else -1
+        if cut < 0:
+            space = max(window.rfind(" "), window.rfind("\n"), window.rfind("\t"))
+            cut = space + 1 if space > 0 else size  # (no whitespace at all: a hard cut)
+        pieces.append(text[start:start + cut])
+        start += cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def parse_texts(texts: Iterable[str], batch_size: int | None = None) -> Iterator[Doc]:
+    """spaCy Docs of the texts, in order, batched as nlp.pipe batches them, in memory bounded
+    by PARSE_CHUNK_CHARS for any one text."""
     nlp = load_nlp()
-    parsed = list(nlp.pipe((text_for_parsing(d) for d in docs), batch_size=batch_size))
+    size = batch_size or nlp.batch_size
+    pending: list[str] = []
+    for text in texts:
+        if len(text) <= PARSE_CHUNK_CHARS:
+            pending.append(text)
+            if len(pending) >= size:
+                yield from nlp.pipe(pending, batch_size=size)
+                pending = []
+            continue
+        if pending:
+            yield from nlp.pipe(pending, batch_size=size)
+            pending = []
+        # (one piece at a time: a batch would hold all their activations at once again)
+        yield Doc.from_docs([nlp(piece) for piece in text_pieces(text)], ensure_whitespace=False)
+    if pending:
+        yield from nlp.pipe(pending, batch_size=size)
+
+
+def parse_many(docs: list[Document], batch_size: int = 16) -> list[Doc]:
+    parsed = list(parse_texts((text_for_parsing(d) for d in docs), batch_size=batch_size))
     for doc, p in zip(docs, parsed, strict=False):
         parse(doc, p)
     return parsed
