@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -54,21 +54,30 @@ def group_signatures(hashes: dict[str, MinHash], doc_ids: Iterable[str],
     """near_duplicate_groups from documents' MinHash signatures, computed elsewhere (a Spark
     worker sends 64 numbers per document, not its text)."""
     lsh = MinHashLSH(threshold=threshold, num_perm=64)
-    parent = {doc_id: doc_id for doc_id in doc_ids}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets = DisjointSets(doc_ids)
     for doc_id, mh in sorted(hashes.items()):
         for other in lsh.query(mh):
-            a, b = find(doc_id), find(other)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
+            sets.join(doc_id, other)
         lsh.insert(doc_id, mh)
-    return {doc_id: find(doc_id) for doc_id in parent}
+    return {doc_id: sets.find(doc_id) for doc_id in sets.parent}
+
+
+class DisjointSets:
+    """Groups joined pair by pair; a group is named by its smallest member."""
+
+    def __init__(self, members: Iterable[str]) -> None:
+        self.parent = {m: m for m in members}
+
+    def find(self, x: str) -> str:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def join(self, a: str, b: str) -> None:
+        a, b = self.find(a), self.find(b)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
 
 
 # Documents telling the same story: TF-IDF cosine over the headline and first paragraphs,
@@ -83,6 +92,16 @@ def lead_words(text: str) -> str:
     return " ".join(text.split()[:STORY_LEAD_WORDS])
 
 
+def week_block(published: Any) -> str:
+    """The ISO week a document was published in ("2008-42"), "0-0" when undated: documents
+    are grouped into stories only with those of their own block."""
+    try:
+        year, week, _ = date.fromisoformat(str(published)[:10]).isocalendar() if published else (0, 0, 0)
+    except ValueError:
+        year, week = 0, 0
+    return f"{year}-{week}"
+
+
 def story_groups(docs: dict[str, dict[str, Any]]) -> dict[str, str]:
     """Map each doc_id to its story group (the smallest doc_id in it): documents that report
     the same story in other words, not only near-copies. docs: doc_id -> {text, published}.
@@ -90,12 +109,7 @@ def story_groups(docs: dict[str, dict[str, Any]]) -> dict[str, str]:
     themselves); a week with more than MAX_STORY_BLOCK documents falls back to near-copies."""
     blocks: dict[str, list[str]] = defaultdict(list)
     for doc_id, info in docs.items():
-        published = info.get("published")
-        try:
-            year, week, _ = date.fromisoformat(str(published)[:10]).isocalendar() if published else (0, 0, 0)
-        except ValueError:
-            year, week = 0, 0
-        blocks[f"{year}-{week}"].append(doc_id)
+        blocks[week_block(info.get("published"))].append(doc_id)
     groups: dict[str, str] = {}
     for members in blocks.values():
         texts = {d: lead_words(docs[d].get("text") or "") for d in members}
@@ -152,19 +166,12 @@ def count_articles(doc_ids: Iterable[str], hashes: dict[str, MinHash], threshold
     their word shingles at least `threshold`, or linked through other copies) count once.
     Compared within the story only, so a story's count never depends on other documents."""
     ids = sorted(set(doc_ids))
-    parent = {d: d for d in ids}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets = DisjointSets(ids)
     for i, a in enumerate(ids):
         for b in ids[i + 1:]:
             if a in hashes and b in hashes and hashes[a].jaccard(hashes[b]) >= threshold:
-                parent[max(find(a), find(b))] = min(find(a), find(b))
-    return len({find(d) for d in ids})
+                sets.join(a, b)
+    return len({sets.find(d) for d in ids})
 
 
 def story_counts(members: dict[str, list[str]], docs: dict[str, dict[str, Any]],
@@ -201,3 +208,60 @@ def assign_stories(events: list[dict[str, Any]], docs: dict[str, dict[str, Any]]
         hashes = {d: doc_minhash(docs[d].get("text") or "") for d in needed if d in docs}
     counts = story_counts(members, docs, hashes)
     return {event_id: (story_id, *counts[story_id]) for event_id, story_id in story_ids.items()}
+
+
+# What story grouping reads of a stored text: enough characters for STORY_LEAD_WORDS words
+LEAD_CHARS = 4000
+Query = Callable[..., list[dict[str, Any]]]  # (sql, params) -> rows, as Store.query
+
+
+def restory(query: Query, changed: set[str] | None = None,
+            stale_stories: set[str] | frozenset[str] = frozenset(),
+            stale_blocks: set[str] | frozenset[str] = frozenset()) -> dict[str, tuple[str, int, int]]:
+    """Story ids and counts of the stored events a change touches: event_id -> (story_id,
+    num_articles, num_sources). `changed`: the documents stored (or replaced) since stories
+    were last assigned (None: all of them, a full recompute); `stale_stories`: ids of stories
+    that lost events (a replaced document's old ones), `stale_blocks`: weeks that lost a
+    document (a replaced one's old week, `week_block`). Touched are the events of the weeks of
+    the changed documents (their undated events may join other stories) and every event of a
+    story any of them joins or leaves. The result equals a full recompute's for those events,
+    and the other events' stories are unchanged."""
+    def rows_of(sql: str, doc_ids: list[str] | None, extra: list[Any] | None = None) -> list[dict[str, Any]]:
+        if doc_ids is None:
+            return query(sql.replace("{docs}", "true"), extra or [])
+        return query(sql.replace("{docs}", "doc_id IN (SELECT unnest(?::VARCHAR[]))"), [doc_ids, *(extra or [])])
+
+    blocks = {row["doc_id"]: week_block(row["published"])
+              for row in query("SELECT doc_id, published FROM documents")}
+    if changed is None:
+        block_docs: list[str] | None = None
+    else:
+        touched = {blocks[d] for d in changed if d in blocks} | set(stale_blocks)
+        block_docs = sorted(d for d, block in blocks.items() if block in touched)
+    leads = {row["doc_id"]: row for row in rows_of(
+        f"SELECT doc_id, published, left(text, {LEAD_CHARS}) AS text FROM documents WHERE {{docs}}", block_docs)}
+    story_of = story_groups(leads)
+    events = rows_of("SELECT event_id, doc_id, event_type, source, target, date, story_id FROM events "
+                     "WHERE {docs}", block_docs)
+    new_ids = {e["event_id"]: story_id_of(story_key(e, story_of)) for e in events}
+    members: dict[str, list[str]] = defaultdict(list)
+    for event in events:
+        members[new_ids[event["event_id"]]].append(event["doc_id"])
+    others: list[dict[str, Any]] = []
+    if block_docs is not None:
+        # the rest of every story these events join or leave, in other weeks' documents
+        recount = sorted(set(new_ids.values()) | {e["story_id"] for e in events if e["story_id"]} | set(stale_stories))
+        others = query("SELECT event_id, doc_id, story_id FROM events WHERE story_id IN (SELECT unnest(?::VARCHAR[])) "
+                       "AND doc_id NOT IN (SELECT unnest(?::VARCHAR[]))", [recount, block_docs])
+        for event in others:
+            members[event["story_id"]].append(event["doc_id"])
+    shared = sorted({d for ids in members.values() if len(set(ids)) > 1 for d in ids})
+    sources = {row["doc_id"]: row for row in query(
+        "SELECT doc_id, source FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+        [sorted({d for ids in members.values() for d in ids})])}
+    hashes = {row["doc_id"]: doc_minhash(row["text"] or "") for row in query(
+        "SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [shared])}
+    counts = story_counts(members, sources, hashes)
+    out = {event_id: (story_id, *counts[story_id]) for event_id, story_id in new_ids.items()}
+    out.update({e["event_id"]: (e["story_id"], *counts[e["story_id"]]) for e in others})
+    return out
