@@ -10,9 +10,21 @@ from fastapi.testclient import TestClient
 from parley.api import create_app
 
 
-@pytest.fixture(scope="module")
-def client(coded_store):
-    with TestClient(create_app(coded_store)) as test_client:
+@pytest.fixture(scope="module", params=["raw", "aggregated"])
+def client(coded_store, request, tmp_path_factory):
+    """The coded store as a run leaves it (its derived tables current: the queries read
+    them), and as it is before they are built (the queries read the events table)."""
+    db = coded_store
+    if request.param == "aggregated":
+        import shutil
+
+        from parley.store import Store
+
+        db = tmp_path_factory.mktemp("aggregated") / "parley.duckdb"
+        shutil.copy(coded_store, db)
+        with Store(db) as store:
+            store.mark_stories_current()
+    with TestClient(create_app(db)) as test_client:
         yield test_client
 
 
@@ -139,7 +151,7 @@ def test_the_server_sees_a_later_run_and_never_blocks_it(tmp_path, coded_store, 
     db = tmp_path / "copy.duckdb"
     shutil.copy(coded_store, db)
     monkeypatch.setattr(api, "BUSY_WAIT", 0.2)
-    with TestClient(create_app(db)) as test_client:
+    with TestClient(create_app(db, keep_open=0)) as test_client:
         before = test_client.get("/api/summary").json()["documents"]
         with Store(db) as writer:  # a run writing while the server is up: not refused
             writer.save_document(Document(doc_id="new", origin="t", raw="x", fmt="txt", text="x"))
@@ -223,8 +235,8 @@ def _bench_event(event_id: str, doc_id: str, event_type: str, source, target, da
                  num_sources=sources)
 
 
-@pytest.fixture(scope="module")
-def bench(tmp_path_factory):
+@pytest.fixture(scope="module", params=["raw", "aggregated"])
+def bench(tmp_path_factory, request):
     """A store built by hand, so every aggregate has one known answer: Russia and Georgia
     (four events one way, one the other), a story told by two agencies, a person with dated
     roles, an undated event and one dated to the year only."""
@@ -263,6 +275,8 @@ def bench(tmp_path_factory):
         store.save_document(d1)
         store.save_document(d2)
         store.save_people(people)
+        if request.param == "aggregated":
+            store.refresh_aggregates()
     with TestClient(create_app(path)) as test_client:
         yield test_client
 
@@ -427,3 +441,163 @@ def test_the_workbench_endpoints_work_on_a_coded_store(client):
     assert stories["total"] == client.get("/api/summary").json()["stories"]
     story = client.get(f"/api/stories/{stories['stories'][0]['story_id']}").json()
     assert story["documents"] and story["events"]
+
+
+# ---- scale: keyset pages, derived tables, streamed exports --------------------------------
+
+def _walk(client, params: dict, limit: int) -> list[str]:
+    """Every event id of a filtered, sorted list, page by page through the `next` cursors."""
+    ids, cursor = [], None
+    for _ in range(1000):
+        page = client.get("/api/events", params={**params, "limit": limit, **({"after": cursor} if cursor else {})})
+        assert page.status_code == 200, page.text
+        body = page.json()
+        assert len(body["events"]) <= limit
+        ids += [e["event_id"] for e in body["events"]]
+        cursor = body["next"]
+        if cursor is None:
+            return ids
+    raise AssertionError("the cursors never ended")
+
+
+@pytest.mark.parametrize("params", [{}, {"sort": "intensity"}, {"sort": "-date"}, {"sort": "place"},
+                                    {"sort": "-source"}, {"sort": "articles"}, {"quad": "verbal_conflict"},
+                                    {"country": "RUS", "sort": "-intensity"}])
+def test_keyset_pages_walk_the_whole_list_in_order(bench, params):
+    everything = bench.get("/api/events", params={**params, "limit": 500}).json()
+    assert everything["next"] is None  # one page holds it all: no page after
+    expected = [e["event_id"] for e in everything["events"]]
+    assert len(expected) == everything["total"] > 0
+    for limit in (1, 2, 3):
+        walked = _walk(bench, params, limit)
+        assert walked == expected  # in order, no gap, no repeat
+
+
+def test_a_cursor_must_be_one_the_server_gave(bench):
+    first = bench.get("/api/events", params={"limit": 2}).json()
+    assert first["next"]
+    for bad in ("nope", "W10", first["next"] + "x" * 3):
+        assert bench.get("/api/events", params={"after": bad}).status_code == 422
+    # a cursor of the date order is not one of the intensity order (it holds one key less)
+    assert bench.get("/api/events", params={"after": first["next"], "sort": "intensity"}).status_code == 422
+    # an offset counts from the cursor
+    after = bench.get("/api/events", params={"after": first["next"], "limit": 1, "offset": 1}).json()["events"]
+    assert [e["event_id"] for e in after] == [e["event_id"] for e in bench.get("/api/events").json()["events"][3:4]]
+
+
+ORDERS = [{}, {"sort": "-intensity"}, {"sort": "target"}]
+
+
+def _answers(store, a: str = "RUS", b: str = "GEO") -> dict:
+    """What the API's queries answer, as plain values (floats rounded: a weighted mean is
+    summed in another order)."""
+    def plain(value):
+        if isinstance(value, float):
+            return round(value, 9)
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    filters = [{}, {"country": "GEO"}, {"event_type": "ACCUSE"}, {"actor": "russia"}, {"text": "urged"},
+               {"since": "2008-12"}, {"quad_class": "verbal_conflict", "place": "Geneva"}]
+    answers = {"summary": store.summary(), "actors": store.actor_counts(50),
+               "actor": store.actor_profile(a), "dyad": store.dyad(a, b), "dyad_year": store.dyad(a, b, unit="year")}
+    for i, f in enumerate(filters):
+        answers[f"count{i}"] = store.count_events(**f)
+        answers[f"events{i}"] = [[e["event_id"] for e in store.events(**f, sort=o.get("sort"))] for o in ORDERS]
+        answers[f"network{i}"] = store.network(f)
+        answers[f"map{i}"] = store.map_bins(f, cell=0.5)
+        answers[f"stories{i}"] = store.stories(f, sort="date")
+    return plain(answers)
+
+
+def _raw_and_derived(db) -> tuple[dict, dict]:
+    import duckdb
+
+    from parley.store import Store
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        derived = Store.over(con.cursor(), db)
+        assert derived.aggregated  # the run left its derived tables current
+        return _answers(Store.over(con.cursor(), db, aggregated=False)), _answers(derived)
+    finally:
+        con.close()
+
+
+def test_the_derived_tables_answer_as_the_events_table_after_each_run(tmp_path):
+    from parley.pipeline import run_paths
+    from parley.store import Store
+
+    from .conftest import ARTICLES, write_articles
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    write_articles(first / "articles.jsonl")
+    (second / "more.jsonl").write_text("\n".join(json.dumps(r) for r in [
+        {"text": "Russian troops shelled Gori. Georgia accused Russia of aggression.", "title": "Gori",
+         "published": "2008-08-12"},
+        {"text": "Georgian and Russian negotiators met in Geneva and urged calm.", "title": "Talks",
+         "published": "2009-01-20"}]), encoding="utf-8")
+    db = tmp_path / "parley.duckdb"
+    sizes = []
+    for folder in (first, second):
+        with Store(db) as store:
+            run_paths([folder], store)
+        raw, derived = _raw_and_derived(db)
+        assert derived == raw
+        sizes.append(raw["summary"]["events"])
+    assert sizes[1] > sizes[0] > 0 and len(ARTICLES) == 3
+    # a write of events leaves the derived tables behind: the queries read the events table
+    with Store(db) as store:
+        store.update_stories({})
+        store.save_batch([], [])
+        assert not store.aggregated
+    with Store(db, read_only=True) as store:
+        assert not store.aggregated and store.summary()["events"] == sizes[1]
+
+
+@pytest.mark.parametrize("params", [{}, {"country": "TUR"}, {"type": "ACCUSE"}, {"q": "urged"}])
+def test_the_streamed_export_is_the_export_byte_for_byte(client, coded_store, params, monkeypatch):
+    import parley.api as api
+    from parley.export import event_records, write_text_records
+    from parley.store import Store
+
+    monkeypatch.setattr(api, "EXPORT_BATCH", 2)  # several batches even from a small store
+    filters = {"event_type": params.get("type"), "country": params.get("country"), "text": params.get("q")}
+    with Store(coded_store, read_only=True) as store:
+        records = event_records(store, **filters)
+    assert records or params
+    for fmt in ("csv", "jsonl"):
+        old = io.StringIO(newline="")
+        write_text_records(records, old, fmt)
+        streamed = client.get("/api/export", params={**params, "format": fmt})
+        assert streamed.status_code == 200
+        assert streamed.content == old.getvalue().encode("utf-8")
+
+
+def test_readers_share_one_connection_and_let_go_of_it(coded_store, tmp_path):
+    import shutil
+    import time
+
+    from parley.store import Store
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(coded_store, db)
+    app = create_app(db, keep_open=0.2)
+    readers = app.state.readers
+    with TestClient(app) as test_client:
+        assert test_client.get("/api/summary").status_code == 200
+        assert readers.con is not None  # kept open a moment for the next request
+        with readers.store() as one, readers.store() as two:
+            assert one.con is not two.con and readers.users == 2  # a cursor each
+        deadline = time.monotonic() + 10
+        while readers.con is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert readers.con is None  # quiet: closed, so a run can write
+        with Store(db) as writer:
+            writer.mark_stories_current()
+        assert test_client.get("/api/summary").json()["events"] > 0

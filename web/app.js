@@ -22,7 +22,7 @@ const WORLD = "/static/vendor/world-atlas-2.0.2/countries-50m.json";
 // the views that the filter form applies to
 const FILTERED = new Set(["events", "event", "map", "network", "stories"]);
 
-const state = { filters: {}, page: 1, sort: "", listKey: null, world: null, graph: null };
+const state = { filters: {}, page: 1, sort: "", after: "", next: null, listKey: null, world: null, graph: null };
 const $ = (selector) => document.querySelector(selector);
 
 // ---- small helpers ----
@@ -124,6 +124,7 @@ function readAddress() {
   }
   state.page = Math.max(1, parseInt(params.get("page"), 10) || 1);
   state.sort = params.get("sort") || "";
+  state.after = params.get("after") || ""; // the cursor the previous page gave (fast at any depth)
   const form = $("#filters");
   for (const key of FILTERS) {
     const field = form.elements[key];
@@ -133,11 +134,13 @@ function readAddress() {
   }
 }
 
-// the list's address: filters, then its order and page
-function listAddress({ page = state.page, sort = state.sort } = {}) {
+// the list's address: filters, then its order and page (and, reached by "next", the cursor
+// of the page before: the page number alone would make the server count past every row)
+function listAddress({ page = state.page, sort = state.sort, after = "" } = {}) {
   const params = filterParams(state.filters);
   if (sort) params.set("sort", sort);
   if (page > 1) params.set("page", page);
+  if (after && page > 1) params.set("after", after);
   return `/?${params}`;
 }
 
@@ -320,7 +323,8 @@ async function showList(here) {
 async function loadEvents() {
   const params = filterParams(state.filters);
   params.set("limit", PAGE);
-  params.set("offset", (state.page - 1) * PAGE);
+  if (state.after && state.page > 1) params.set("after", state.after);
+  else params.set("offset", (state.page - 1) * PAGE);
   if (state.sort) params.set("sort", state.sort);
   document.querySelectorAll("#events th[data-sort]").forEach((th) => {
     const key = th.dataset.sort;
@@ -334,7 +338,8 @@ async function loadEvents() {
     $("#count").textContent = page.total ? `events ${first + 1}–${last} of ${page.total}` : "no events match";
     $("#page-number").textContent = page.total ? `page ${state.page} of ${Math.ceil(page.total / PAGE)}` : "";
     $("#prev").disabled = state.page <= 1;
-    $("#next").disabled = last >= page.total;
+    $("#next").disabled = last >= page.total || !page.next;
+    state.next = page.next;
   } catch (error) {
     state.listKey = null; // a bad filter: the next try asks again
     throw error;
@@ -708,7 +713,7 @@ function init() {
   });
   form.addEventListener("reset", () => setTimeout(() => applyFilters({}), 0));
   $("#prev").addEventListener("click", () => navigate(listAddress({ page: state.page - 1 })));
-  $("#next").addEventListener("click", () => navigate(listAddress({ page: state.page + 1 })));
+  $("#next").addEventListener("click", () => navigate(listAddress({ page: state.page + 1, after: state.next || "" })));
   document.querySelectorAll("#events th[data-sort] button").forEach((button) => button.addEventListener("click", () => {
     const key = button.parentElement.dataset.sort;
     navigate(listAddress({ page: 1, sort: state.sort === key ? `-${key}` : key }));

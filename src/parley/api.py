@@ -6,7 +6,9 @@ front end from `web/`, every asset served locally (no CDN: the UI works offline)
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 import os
 import re
 import threading
@@ -15,14 +17,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import duckdb
 from fastapi import Depends, FastAPI, HTTPException, Query
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
-from parley.export import event_records, write_text_records
+from parley.export import event_record, flat_columns, flatten
 from parley.model import PLOVER_TYPES
-from parley.store import DATE_FILTER, EVENT_SORTS, QUAD_CLASSES, Store, StoreBusy, is_date_filter
+from parley.store import DATE_FILTER, EVENT_SORTS, QUAD_CLASSES, Store, StoreBusy, _connect, is_date_filter
 
 # the front end lives at the repository root (`web/`); $PARLEY_WEB_DIR points elsewhere
 WEB_DIR = Path(os.environ.get("PARLEY_WEB_DIR", Path(__file__).resolve().parents[2] / "web"))
@@ -31,10 +34,73 @@ MAX_PAGE = 500
 MAX_OFFSET = 2**62  # DuckDB takes 64-bit offsets; a larger one is a bad request, not a crash
 SWAGGER_UI = "swagger-ui-dist-5.35.0"  # vendored from npm into web/vendor/
 BUSY_WAIT = 5.0  # seconds a request waits for a run that is writing the database
+# seconds the store stays open after the last request ends: requests in quick succession
+# share a warm connection (its cache and indexes), and a run can open the store that long
+# after the server goes quiet (`parley run --wait 1` always gets in between requests)
+KEEP_OPEN = 0.5
+EXPORT_BATCH = 2000  # events formatted per chunk of a streamed export
 
 DateParam = Annotated[str | None, Query(pattern=DATE_PATTERN, description="YYYY, YYYY-MM or YYYY-MM-DD")]
 SORT_PATTERN = f"^-?({'|'.join(EVENT_SORTS)})$"
 MAX_EDGES = 1000
+
+
+class Readers:
+    """One read-only DuckDB connection shared by the requests in flight, each reading
+    through its own cursor (DuckDB runs them in parallel; one connection object is not
+    shared across threads). The connection opens with the first request and closes
+    `keep_open` seconds after the last one ends, so a run can take the store between bursts
+    of requests, and the next request sees what it wrote."""
+
+    def __init__(self, path: Path, keep_open: float) -> None:
+        self.path, self.keep_open = path, keep_open
+        self.lock = threading.Lock()
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.aggregated: bool | None = None
+        self.users = 0
+        self.idle_since = 0  # which idle spell a pending close belongs to
+
+    @contextmanager
+    def store(self) -> Iterator[Store]:
+        with self.lock:
+            if self.con is None:
+                try:
+                    self.con = _connect(str(self.path), True, BUSY_WAIT)
+                except StoreBusy as err:
+                    raise HTTPException(503, str(err), headers={"Retry-After": "5"}) from None
+                # nothing writes while the store is open here: read once per opening
+                self.aggregated = Store.over(self.con, self.path).aggregated
+            self.users += 1
+            self.idle_since += 1
+            cursor = self.con.cursor()
+            aggregated = self.aggregated
+        try:
+            yield Store.over(cursor, self.path, aggregated)
+        finally:
+            cursor.close()
+            with self.lock:
+                self.users -= 1
+                if self.users == 0:
+                    if self.keep_open <= 0:
+                        self._close()
+                    else:
+                        timer = threading.Timer(self.keep_open, self._close_if_idle, [self.idle_since])
+                        timer.daemon = True
+                        timer.start()
+
+    def _close_if_idle(self, spell: int) -> None:
+        with self.lock:
+            if self.users == 0 and self.idle_since == spell:
+                self._close()
+
+    def _close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+
+    def close(self) -> None:
+        with self.lock:
+            self._close()
 
 
 def found_or_404(found: dict[str, Any] | None, message: str) -> dict[str, Any]:
@@ -77,18 +143,19 @@ def check_dates(since: str | None, until: str | None) -> None:
 EventFilters = Annotated[dict[str, Any], Depends(event_filters)]
 
 
-def create_app(db: str | Path, web_dir: Path = WEB_DIR) -> FastAPI:
-    """An app serving one store. Each request opens the database read-only and closes it
-    after, so `parley run` can write between requests and the next request sees its events;
-    while a run is writing, a request waits up to BUSY_WAIT seconds, then gets a 503. DuckDB
-    connections are not shared across threads, so requests take turns."""
+def create_app(db: str | Path, web_dir: Path = WEB_DIR, keep_open: float | None = None) -> FastAPI:
+    """An app serving one store, read-only. Requests in flight share one connection, each
+    on its own cursor (Readers), open from the first request until `keep_open` seconds
+    (default KEEP_OPEN) after the last, so `parley run` can write between requests and the
+    next request sees its events; while a run is writing, a request waits up to BUSY_WAIT
+    seconds, then gets a 503."""
     path = Path(db)
     if not path.exists():
         raise FileNotFoundError(f"no such database: {path}")
     if not (web_dir / "index.html").exists():
         raise FileNotFoundError(f"front end not found in {web_dir} (set PARLEY_WEB_DIR)")
     Store(path, read_only=True, wait=BUSY_WAIT).close()  # fails now, not at the first request
-    lock = threading.Lock()
+    readers = Readers(path, KEEP_OPEN if keep_open is None else keep_open)
     # the API docs page is served from web/vendor (swagger-ui-dist from npm), not a CDN
     app = FastAPI(title="Parley", description="Political event data (PLOVER) from news text.",
                   docs_url=None, redoc_url=None)
@@ -100,17 +167,8 @@ def create_app(db: str | Path, web_dir: Path = WEB_DIR) -> FastAPI:
                                    swagger_css_url=f"/static/vendor/{SWAGGER_UI}/swagger-ui.css",
                                    swagger_favicon_url=f"/static/vendor/{SWAGGER_UI}/favicon-32x32.png")
 
-    @contextmanager
-    def reading() -> Iterator[Store]:
-        with lock:
-            try:
-                store = Store(path, read_only=True, wait=BUSY_WAIT)
-            except StoreBusy as err:
-                raise HTTPException(503, str(err), headers={"Retry-After": "5"}) from None
-            try:
-                yield store
-            finally:
-                store.close()
+    reading = readers.store
+    app.state.readers = readers
 
     @app.get("/api/summary")
     def summary() -> dict[str, Any]:
@@ -123,24 +181,50 @@ def create_app(db: str | Path, web_dir: Path = WEB_DIR) -> FastAPI:
                offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
                sort: Annotated[str | None, Query(pattern=SORT_PATTERN, description=(
                    "order by date, type, intensity, source, target, place or articles; "
-                   "'-' first for descending"))] = None) -> dict[str, Any]:
-        """One page of events matching every filter, with the total that match."""
+                   "'-' first for descending"))] = None,
+               after: Annotated[str | None, Query(max_length=2000, description=(
+                   "the `next` cursor of the page before: the page after it (with the same "
+                   "filters and sort), however deep; offset counts from there"))] = None) -> dict[str, Any]:
+        """One page of events matching every filter, with the total that match and `next`,
+        the cursor of the page after it (null on the last page)."""
         with reading() as s:
             total = s.count_events(**filters)
-            rows = s.events(**filters, limit=limit, offset=offset, sort=sort)
-        return {"total": total, "offset": offset, "limit": limit, "events": rows}
+            try:
+                rows, cursor = s.event_page(filters, limit=limit, offset=offset, sort=sort, after=after)
+            except ValueError as err:
+                raise HTTPException(422, f"after: {err}") from None
+        return {"total": total, "offset": offset, "limit": limit, "events": rows, "next": cursor}
 
     @app.get("/api/export")
     def export(filters: EventFilters,
-               format: Annotated[str, Query(pattern="^(csv|jsonl)$")] = "csv") -> Response:
-        """Every event matching the filters, as a CSV (flattened) or JSON-lines download."""
-        with reading() as s:
-            records = event_records(s, **filters)
-        buffer = io.StringIO()
-        write_text_records(records, buffer, format)
+               format: Annotated[str, Query(pattern="^(csv|jsonl)$")] = "csv") -> StreamingResponse:
+        """Every event matching the filters, as a CSV (flattened) or JSON-lines download,
+        streamed as it is read: other requests keep being answered meanwhile."""
         media = "text/csv" if format == "csv" else "application/x-ndjson"
-        return Response(buffer.getvalue(), media_type=f"{media}; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="parley-events.{format}"'})
+        return StreamingResponse(export_chunks(filters, format), media_type=f"{media}; charset=utf-8",
+                                 headers={"Content-Disposition": f'attachment; filename="parley-events.{format}"'})
+
+    def export_chunks(filters: dict[str, Any], format: str) -> Iterator[bytes]:
+        """The export's text a batch of events at a time, from one query on the request's
+        own cursor (held until the last batch, or until the client goes away)."""
+        with reading() as s:
+            if format == "csv":
+                header = io.StringIO()
+                csv.DictWriter(header, fieldnames=flat_columns()).writeheader()
+                yield header.getvalue().encode()
+            for rows in s.export_rows(filters, EXPORT_BATCH):
+                buffer = io.StringIO()
+                records = []
+                for row in rows:
+                    record = event_record(row)
+                    record.update(doc_title=row["doc_title"], doc_source=row["doc_source"],
+                                  doc_published=row["doc_published"])
+                    records.append(record)
+                if format == "jsonl":
+                    buffer.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+                else:
+                    csv.DictWriter(buffer, fieldnames=flat_columns()).writerows(flatten(r) for r in records)
+                yield buffer.getvalue().encode()
 
     @app.get("/api/events/{event_id}")
     def event(event_id: str) -> dict[str, Any]:

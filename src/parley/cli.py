@@ -100,13 +100,16 @@ def run(paths: PathsArg, db: DbOption = Path(DEFAULT_DB),
         reprocess: Annotated[bool, typer.Option(help="Code documents again even if stored.")] = False,
         max_chars: Annotated[int | None, typer.Option(
             min=1000, help="Most characters of text coded per document (default 500,000); a longer "
-                           "one is cut at a paragraph, with a warning.")] = None) -> None:
+                           "one is cut at a paragraph, with a warning.")] = None,
+        workers: Annotated[int | None, typer.Option(
+            min=1, help="Processes coding batches of 200 documents at once (default: one per core); "
+                        "the events stored are the same with any number.")] = None) -> None:
     """Ingest and run the full pipeline: clean, parse, actors, events, time, places, stories."""
-    from parley.pipeline import run_paths
+    from parley.pipeline import MAX_CHARS, default_workers, run_paths
 
     with open_store(db) as store, progress_bar() as update:
-        limit = {"max_chars": max_chars} if max_chars else {}
-        report = run_paths(paths, store, update, reprocess=reprocess, **limit)
+        report = run_paths(paths, store, update, reprocess=reprocess, max_chars=max_chars or MAX_CHARS,
+                           workers=workers or default_workers())
     fatal = report_problems(report.problems)
     console.print(f"processed {report.documents} documents, {report.events} events; "
                   f"{report.skipped} already coded" + (f"; {fatal} skipped" if fatal else ""))
@@ -485,19 +488,55 @@ def realnews_import(files: Annotated[list[Path], typer.Argument(help="Annotators
     console.print(f"stored {count} annotated sentences")
 
 
-@app.command()
-def bench(paths: Annotated[list[Path] | None, typer.Argument(help="Corpus to time (default: seeds + examples).")] = None,
-          docs: Annotated[int, typer.Option(help="Repeat the corpus up to this many documents.")] = 50) -> None:
-    """Time each pipeline stage and print documents per second."""
-    from parley.bench import run_bench
-    from parley.evaluation.metrics import SHARED_DATA
+bench_app = typer.Typer(help="Throughput and latency figures.")
+app.add_typer(bench_app, name="bench")
 
-    chosen = paths or [p for p in (SHARED_DATA.parent / "seeds", Path("examples")) if p.exists()]
-    if not chosen:
-        fail("nothing to benchmark: give a corpus path")
-    for stage in run_bench(chosen, docs):
-        for line in stage.lines():
-            console.print(line, highlight=False)
+
+@bench_app.callback(invoke_without_command=True)
+def bench(ctx: typer.Context,
+          data: Annotated[Path | None, typer.Option(
+              help="Corpus (any input `parley run` reads; default: the ECB+ news articles in ../shared).")] = None,
+          limit: Annotated[int, typer.Option(
+              min=1, help="Documents to run; a smaller corpus is repeated, each copy with a sentence of its own.")
+              ] = 400,
+          workers: Annotated[str, typer.Option(help="Worker counts to time, comma-separated.")] = "1,2",
+          baseline: Annotated[bool, typer.Option(help="Time spaCy's parse alone of the same texts.")] = True
+          ) -> None:
+    """`parley run` on real news beside spaCy's parse alone: CPU ratio, words/s per core,
+    CPU time by stage, peak memory, for each worker count."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from parley.bench import DEFAULT_DATA, run_bench
+
+    chosen = data or DEFAULT_DATA
+    if not chosen.exists():
+        fail(f"no corpus at {chosen}: give one with --data")
+    try:
+        counts = [int(n) for n in workers.split(",") if n.strip()]
+    except ValueError:
+        fail(f"--workers takes numbers separated by commas, not {workers!r}")
+    if not counts or min(counts) < 1:
+        fail("--workers needs at least one count of 1 or more")
+    for line in run_bench(chosen, limit, counts, baseline).lines():
+        console.print(line, highlight=False)
+
+
+@bench_app.command("api")
+def bench_api(events: Annotated[int, typer.Option(min=100, help="Events in the synthetic store.")] = 1_000_000,
+              clients: Annotated[int, typer.Option(min=1, help="Concurrent clients in the load test.")] = 50,
+              seconds: Annotated[float, typer.Option(min=1, help="How long the load test runs.")] = 20.0,
+              db: Annotated[Path | None, typer.Option(
+                  "--db", help="Store file to make, or reuse when it holds this many events "
+                               "(default: parley-bench-EVENTS.duckdb here).")] = None) -> None:
+    """The web API on a synthetic store of --events events: each query's median and p95
+    latency alone, then requests per second, p50 and p99 under --clients clients while an
+    export streams."""
+    from parley.bench_api import run_api_bench
+
+    path = db or Path(f"parley-bench-{events}.duckdb")
+    for figure in run_api_bench(path, events, clients, seconds,
+                                report=lambda line: err_console.print(line, highlight=False)):
+        console.print(figure.line(), highlight=False)
 
 
 def main() -> None:

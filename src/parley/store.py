@@ -3,6 +3,8 @@ search over document text (the fts extension, loaded from its PyPI package: no n
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import json
 import re
@@ -91,6 +93,15 @@ _SIDES = (f"sides AS (SELECT event_id, 'source' AS side, unnest(from_json(source
 _HAS_SOURCE = "list_contains(json_extract_string(source, '$[*].actor_id'), ?)"
 _HAS_TARGET = "list_contains(json_extract_string(target, '$[*].actor_id'), ?)"
 _QUAD_COUNTS = ", ".join(f"count(*) FILTER (WHERE quad_class = '{q}') AS {q}" for q in QUAD_CLASSES)
+# the commonest quad class, a tie going to the first of QUAD_CLASSES (mode() picks any)
+_QUAD_MODE = ("CASE greatest(" + ", ".join(f"count(*) FILTER (WHERE quad_class = '{q}')" for q in QUAD_CLASSES)
+              + ") " + " ".join(f"WHEN count(*) FILTER (WHERE quad_class = '{q}') THEN '{q}'" for q in QUAD_CLASSES)
+              + " END")
+# the same over pre-counted rows (a column n of counts)
+_QUAD_SUMS = ", ".join(f"coalesce(sum(n) FILTER (WHERE quad_class = '{q}'), 0)::BIGINT AS {q}" for q in QUAD_CLASSES)
+# the event list's own order, and the key that makes it total (a cursor needs one)
+EVENT_ORDER = "date NULLS LAST, doc_id, sentence_start, event_id"
+ORDER_KEYS = ("date", "doc_id", "sentence_start", "event_id")
 
 
 def _fts_extension_path() -> Path | None:
@@ -109,8 +120,130 @@ _ACTOR_FIELDS = ("array_to_string(list_concat(json_extract_string({column}, '$[*
                  "json_extract_string({column}, '$[*].name'), json_extract_string({column}, '$[*].actor_id')), chr(10))")
 
 
-def _like_escaped(words: str) -> str:
-    return words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+# Derived tables, rebuilt together after each run or load (Store.refresh_aggregates) and read
+# only while meta 'aggregates' is 'current': a write of events makes them stale, and queries
+# fall back to the events table itself. In build order:
+#  event_keys: each event's filter and sort columns, decoded from its JSON once, in the event
+#    list's order (pos): a page reads narrow columns and stops once it has its rows;
+#  event_actors: one row per (event, side, resolved actor), by actor: an actor's page and a
+#    dyad read their actors' rows only;
+#  agg_*: the answers of the unfiltered summary, actor list, actor heads, partners, network
+#    edges, map places and story list.
+_PLACE = "json_extract_string(location, '$.name')"
+_SOURCE_TERMS = "lower(" + _ACTOR_FIELDS.format(column="source") + ")"
+_TARGET_TERMS = "lower(" + _ACTOR_FIELDS.format(column="target") + ")"
+# the columns the filters read: on the events table, and on event_keys
+_RAW_COLUMNS = {"place": _PLACE, "source_terms": _SOURCE_TERMS, "target_terms": _TARGET_TERMS,
+                "sentence": "lower(sentence)"}
+_KEY_COLUMNS = {"place": "place", "source_terms": "source_terms", "target_terms": "target_terms",
+                "sentence": "sentence_lower"}
+# EVENT_SORTS on event_keys
+KEY_SORTS = {"date": "date", "type": "event_type", "intensity": "intensity", "place": "place",
+             "source": "source_name", "target": "target_name", "articles": "num_articles"}
+_ACTOR_COUNTS = ("SELECT actor_id, min(country) AS country, min(sector) AS sector, "
+                 "count(*) AS mentions, count(DISTINCT doc_id) AS docs, "
+                 "string_agg(DISTINCT text, ' | ' ORDER BY text) AS forms FROM mentions WHERE actor_id IS NOT NULL "
+                 "GROUP BY actor_id")
+# a story's row in the list; its lead is its first event (by date, then the list's order)
+_STORY_ROW = ("SELECT story_id, count(*) AS events, max(num_articles) AS num_articles, "
+              "max(num_sources) AS num_sources, count(DISTINCT doc_id) AS documents, min(date) AS first_date, "
+              "max(date) AS last_date, list(DISTINCT event_type ORDER BY event_type) AS types, "
+              f"{_QUAD_MODE} AS quad_class, "
+              "arg_min(event_id, (coalesce(date, '9999'), doc_id, sentence_start, event_id)) AS lead")
+AGGREGATES: dict[str, str] = {
+    "event_keys": f"""
+        SELECT row_number() OVER (ORDER BY {EVENT_ORDER}) AS pos, event_id, doc_id, date, sentence_start,
+               event_type, quad_class, intensity, story_id, num_articles, num_sources, source_countries,
+               target_countries, {_PLACE} AS place,
+               TRY_CAST(json_extract_string(location, '$.lat') AS DOUBLE) AS lat,
+               TRY_CAST(json_extract_string(location, '$.lon') AS DOUBLE) AS lon,
+               location IS NOT NULL AS located,
+               json_extract_string(source, '$[0].name') AS source_name,
+               json_extract_string(target, '$[0].name') AS target_name,
+               {_SOURCE_TERMS} AS source_terms, {_TARGET_TERMS} AS target_terms, lower(sentence) AS sentence_lower
+        FROM events ORDER BY pos""",
+    "event_actors": f"""
+        WITH ev AS (SELECT event_id, source, target FROM events), {_SIDES}
+        SELECT s.actor_id, s.side, s.event_id, s.text, s.name, s.country, s.sector, k.pos, k.date,
+               k.doc_id, k.sentence_start, k.event_type, k.quad_class, k.intensity
+        FROM sides s JOIN event_keys k USING (event_id) WHERE s.actor_id IS NOT NULL
+        ORDER BY s.actor_id, k.pos""",
+    "agg_span": """
+        SELECT min(date) AS first, max(date) AS last, count(*) AS n, count(DISTINCT story_id) AS stories,
+               count(*) FILTER (WHERE located) AS located FROM event_keys""",
+    "agg_types": """
+        SELECT event_type, any_value(quad_class) AS quad_class, count(*) AS n FROM event_keys
+        GROUP BY 1 ORDER BY 3 DESC, 1""",
+    "agg_months": """
+        SELECT substr(date, 1, 7) AS month, count(*) AS n FROM event_keys WHERE length(date) >= 7
+        GROUP BY 1 ORDER BY 1""",
+    "agg_countries": """
+        SELECT country, count(*) AS n FROM (SELECT unnest(list_distinct(list_concat(source_countries,
+               target_countries))) AS country FROM event_keys) WHERE country IS NOT NULL
+        GROUP BY 1 ORDER BY 2 DESC, 1""",
+    "agg_actor_mentions": f"{_ACTOR_COUNTS} ORDER BY mentions DESC, actor_id",
+    "agg_actors": """
+        SELECT actor_id, mode(name) AS name, mode(country) AS country, mode(sector) AS sector,
+               count(DISTINCT event_id) AS events,
+               count(DISTINCT event_id) FILTER (WHERE side = 'source') AS as_source,
+               count(DISTINCT event_id) FILTER (WHERE side = 'target') AS as_target
+        FROM event_actors GROUP BY 1 ORDER BY 1""",
+    "agg_partners": """
+        WITH me AS (SELECT DISTINCT actor_id, event_id, side FROM event_actors),
+             other AS (SELECT DISTINCT event_id, side, actor_id, name, intensity FROM event_actors)
+        SELECT me.actor_id, other.actor_id AS partner, mode(other.name) AS name,
+               count(DISTINCT event_id) FILTER (WHERE me.side = 'source') AS acts_on,
+               count(DISTINCT event_id) FILTER (WHERE me.side = 'target') AS acted_on_by,
+               count(DISTINCT event_id) AS n, avg(other.intensity) AS intensity
+        FROM me JOIN other USING (event_id) WHERE me.side <> other.side AND other.actor_id <> me.actor_id
+        GROUP BY 1, 2 ORDER BY 1, n DESC, 2""",
+    "agg_edges": f"""
+        WITH s AS (SELECT DISTINCT event_id, actor_id FROM event_actors WHERE side = 'source'),
+             t AS (SELECT DISTINCT event_id, actor_id FROM event_actors WHERE side = 'target')
+        SELECT s.actor_id AS source, t.actor_id AS target, count(*) AS n, avg(k.intensity) AS intensity,
+               {_QUAD_MODE} AS quad_class, {_QUAD_COUNTS}
+        FROM s JOIN t USING (event_id) JOIN event_keys k USING (event_id) WHERE s.actor_id <> t.actor_id
+        GROUP BY 1, 2 ORDER BY n DESC, 1, 2""",
+    "agg_places": """
+        SELECT place, lat, lon, quad_class, count(*) AS n FROM event_keys
+        WHERE located AND lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180 GROUP BY ALL""",
+    "agg_stories": f"""
+        WITH s AS ({_STORY_ROW} FROM event_keys WHERE story_id IS NOT NULL GROUP BY 1)
+        SELECT s.* EXCLUDE (lead), e.sentence, e.doc_id AS lead_doc FROM s JOIN events e ON e.event_id = s.lead""",
+}
+AGGREGATE_TABLES = tuple(AGGREGATES)
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    """The event list's `after` cursor: the last row's order key (sort value, date, doc_id,
+    sentence_start, event_id) as URL-safe text."""
+    return base64.urlsafe_b64encode(json.dumps(list(values), separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, keys: int) -> list[Any]:
+    """The values an `after` cursor holds; ValueError when it is not one of ours."""
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise ValueError("not a cursor this server gave") from None
+    if not isinstance(values, list) or len(values) != keys or not all(
+            v is None or isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in values):
+        raise ValueError("not a cursor this server gave (or one for another sort)")
+    return values
+
+
+def _after(keys: Sequence[tuple[str, bool, Any]]) -> tuple[str, list[Any]]:
+    """SQL true for the rows after a cursor in an order of (expression, descending, cursor
+    value) keys, nulls last either way: each key greater, or equal and the rest greater."""
+    sql, params = "false", []  # type: str, list[Any]
+    for expr, desc, value in reversed(keys):
+        if value is None:  # nulls come last: nothing is after a null but more nulls
+            sql = f"({expr} IS NULL AND {sql})"
+        else:
+            sql = f"({expr} {'<' if desc else '>'} ? OR {expr} IS NULL OR ({expr} = ? AND {sql}))"
+            params = [value, value] + params
+    return sql, params
+
 
 
 # Rows of the store's tables as plain values (JSON columns as lists and dicts): what a save
@@ -163,6 +296,42 @@ SELECT i.actor_id,
 FROM incoming_people i LEFT JOIN people s USING (actor_id)"""
 
 
+def _descending(text: str | None) -> tuple[int, ...]:
+    """A sort key that orders strings backwards (dates latest first)."""
+    return tuple(-ord(c) for c in text or "") + (1,)
+
+
+def _dyad_figures(rows: list[dict[str, Any]], width: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A dyad's series (per direction and period) and totals (per direction) from its
+    events' rows (direction, date, intensity, quad_class), as the SQL of the events table
+    computes them."""
+    def figures(group: list[dict[str, Any]]) -> dict[str, Any]:
+        scores = [r["intensity"] for r in group if r["intensity"] is not None]
+        return {"n": len(group), "mean_intensity": sum(scores) / len(scores) if scores else None,
+                **{q: sum(r["quad_class"] == q for r in group) for q in QUAD_CLASSES}}
+
+    periods: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    directions: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        directions.setdefault(row["direction"], []).append(row)
+        if row["date"] is not None and len(row["date"]) >= width:
+            periods.setdefault((row["direction"], row["date"][:width]), []).append(row)
+    series = []
+    for (direction, period), group in sorted(periods.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        head = figures(group)
+        scores = [r["intensity"] for r in group if r["intensity"] is not None]
+        series.append({"direction": direction, "period": period, "n": head["n"],
+                       "mean_intensity": head["mean_intensity"], "total_intensity": sum(scores) if scores else None,
+                       **{q: head[q] for q in QUAD_CLASSES}})
+    totals = []
+    for direction, group in sorted(directions.items()):
+        head = figures(group)
+        undated = sum(r["date"] is None or len(r["date"]) < width for r in group)
+        totals.append({"direction": direction, "n": head["n"], "undated": undated,
+                       "mean_intensity": head["mean_intensity"], **{q: head[q] for q in QUAD_CLASSES}})
+    return series, totals
+
+
 class StoreBusy(RuntimeError):
     """Another process holds the database (DuckDB lets one process write, or many read)."""
 
@@ -196,6 +365,23 @@ class Store:
         if not read_only:
             self.con.execute(SCHEMA)
         self._fts_loaded = False
+        self._aggregated: bool | None = None
+
+    @classmethod
+    def over(cls, con: duckdb.DuckDBPyConnection, path: str | Path, aggregated: bool | None = None) -> Store:
+        """A store on a connection opened elsewhere (a cursor of a shared read-only
+        connection, say); `close` closes that connection."""
+        store = cls.__new__(cls)
+        store.path, store.con, store._fts_loaded, store._aggregated = str(path), con, False, aggregated
+        return store
+
+    @property
+    def aggregated(self) -> bool:
+        """Whether the derived tables (AGGREGATES) reflect every stored event."""
+        if self._aggregated is None:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'aggregates'").fetchone()
+            self._aggregated = row is not None and row[0] == "current"
+        return self._aggregated
 
     def close(self) -> None:
         self.con.close()
@@ -227,6 +413,12 @@ class Store:
         """Insert or replace a document with everything derived from it."""
         with self.transaction():
             self._write_document(doc, coded)
+            if coded or doc.events:  # an ingested (uncoded) document changes no event
+                self._aggregates_stale()
+
+    def _aggregates_stale(self) -> None:
+        self._aggregated = False
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES ('aggregates', 'stale')")
 
     def save_batch(self, docs: Iterable[Document], people: Iterable[Person]) -> None:
         """A coded batch and the people (roles) learned so far, in one transaction: a run
@@ -237,6 +429,7 @@ class Store:
                 self._write_document(doc, coded=True)
             self._write_people(people)
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('stories', 'stale')")
+            self._aggregates_stale()
 
     def stories_current(self) -> bool:
         """Whether story ids and the search index were rebuilt after the last batch saved."""
@@ -244,7 +437,19 @@ class Store:
         return row is not None and row[0] == "current"
 
     def mark_stories_current(self) -> None:
+        """Called where a run or a load ends, once story ids and the search index are
+        rebuilt: the derived tables are rebuilt too, from the finished store."""
+        self.refresh_aggregates()
         self.con.execute("INSERT OR REPLACE INTO meta VALUES ('stories', 'current')")
+
+    def refresh_aggregates(self) -> None:
+        """Rebuild every derived table (AGGREGATES) from the events, in one transaction:
+        a reader sees the old tables or the new ones, never half of them."""
+        with self.transaction():
+            for table, sql in AGGREGATES.items():
+                self.con.execute(f"CREATE OR REPLACE TABLE {table} AS {sql}")
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('aggregates', 'current')")
+        self._aggregated = True
 
     def load_tables(self, selects: dict[str, str]) -> tuple[int, int]:
         """Bulk-load coded documents with their events, mentions and quotes, and people:
@@ -272,6 +477,7 @@ class Store:
             for name in [f"incoming_{table}" for table in LOADED_TABLES] + ["merged_people"]:
                 con.execute(f"DROP TABLE {name}")
             con.execute("INSERT OR REPLACE INTO meta VALUES ('stories', 'stale')")
+            self._aggregates_stale()
         return documents, events
 
     def _write_document(self, doc: Document, coded: bool) -> None:
@@ -338,6 +544,7 @@ class Store:
             self.con.executemany(
                 "UPDATE events SET story_id = ?, num_articles = ?, num_sources = ? WHERE event_id = ?",
                 [[s, a, n, eid] for eid, (s, a, n) in assignments.items()])
+            self._aggregates_stale()
 
     def build_search_index(self) -> bool:
         """(Re)build the full-text index over documents; False when fts is unavailable."""
@@ -370,11 +577,12 @@ class Store:
                       country: str | None = None, since: str | None = None, until: str | None = None,
                       text: str | None = None, story: str | None = None,
                       quad_class: str | Sequence[str] | None = None,
-                      place: str | None = None) -> tuple[str, list[Any]]:
+                      place: str | None = None, columns: dict[str, str] = _RAW_COLUMNS) -> tuple[str, list[Any]]:
         """SQL conditions for the filters. `actor` and `text` are plain words, never patterns:
         "%" and "_" match themselves. `actor` looks in each actor's text, name and id
         ("ISR:GOV"), not in the JSON the lists are stored as. Several types (or quad classes):
-        any of them. `place` is a location's name, whole."""
+        any of them. `place` is a location's name, whole. `columns`: where the place, actor
+        terms and lowered sentence are read (the events table's JSON, or event_keys)."""
         where, params = ["1=1"], []
         types = [event_type] if isinstance(event_type, str) else list(event_type or [])
         if types:
@@ -385,12 +593,12 @@ class Store:
             where.append(f"quad_class IN ({', '.join('?' * len(quads))})")
             params += [q.lower() for q in quads]
         if place:
-            where.append("json_extract_string(location, '$.name') = ?")
+            where.append(f"{columns['place']} = ?")
             params.append(place)
         if actor:
-            where.append(f"(lower({_ACTOR_FIELDS.format(column='source')}) LIKE ? ESCAPE '\\' OR "
-                         f"lower({_ACTOR_FIELDS.format(column='target')}) LIKE ? ESCAPE '\\')")
-            params += [f"%{_like_escaped(actor.lower())}%"] * 2
+            # contains(), not LIKE: the words are never a pattern (and it is faster)
+            where.append(f"(contains({columns['source_terms']}, ?) OR contains({columns['target_terms']}, ?))")
+            params += [actor.lower()] * 2
         if country:
             where.append("(list_contains(source_countries, ?) OR list_contains(target_countries, ?))")
             params += [country.upper()] * 2
@@ -401,8 +609,8 @@ class Store:
             where.append("date <= ?")
             params.append(until + "\uffff")
         if text:
-            where.append("lower(sentence) LIKE ? ESCAPE '\\'")
-            params.append(f"%{_like_escaped(text.lower())}%")
+            where.append(f"contains({columns['sentence']}, ?)")
+            params.append(text.lower())
         if story:
             where.append("story_id = ?")
             params.append(story)
@@ -412,29 +620,94 @@ class Store:
                country: str | None = None, since: str | None = None, until: str | None = None,
                limit: int | None = None, offset: int = 0, text: str | None = None,
                story: str | None = None, quad_class: str | Sequence[str] | None = None,
-               place: str | None = None, sort: str | None = None) -> list[dict[str, Any]]:
+               place: str | None = None, sort: str | None = None, after: str | None = None) -> list[dict[str, Any]]:
         """Events matching every filter given, by date (undated last), then document order;
-        `sort` (a key of EVENT_SORTS, "-" first for descending) puts another order first."""
-        where, params = self._event_filter(event_type, actor, country, since, until, text, story,
-                                           quad_class, place)
-        order = "date NULLS LAST, doc_id, sentence_start"
-        if sort:
-            key = EVENT_SORTS[sort.lstrip("-")]  # a KeyError for an unknown key: never raw SQL
-            order = f"{key} {'DESC' if sort.startswith('-') else 'ASC'} NULLS LAST, {order}"
-        sql = f"{SELECT_EVENTS} WHERE {where} ORDER BY {order}"
-        if limit:
-            sql += f" LIMIT {int(limit)}"
-        if offset:
-            sql += f" OFFSET {int(offset)}"
-        return [self._decoded(row) for row in self.query(sql, params)]
+        `sort` (a key of EVENT_SORTS, "-" first for descending) puts another order first;
+        `after` (a cursor of `event_page`) starts after the row it names."""
+        filters: dict[str, Any] = {"event_type": event_type, "actor": actor, "country": country, "since": since,
+                                   "until": until, "text": text, "story": story, "quad_class": quad_class,
+                                   "place": place}
+        return self.event_page(filters, limit=limit, offset=offset, sort=sort, after=after)[0]
+
+    def event_page(self, filters: dict[str, Any] | None = None, limit: int | None = None, offset: int = 0,
+                   sort: str | None = None, after: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of the event list (as `events`) and the cursor of the page after it
+        (None on the last page). A cursor holds the last row's order key, so the next page
+        starts right after it however deep it is (no rows skipped and counted again, as an
+        offset is) and however the store grew in between. ValueError for a bad cursor or
+        an unknown sort key."""
+        key = sort.lstrip("-") if sort else None
+        if key is not None and key not in EVENT_SORTS:
+            raise ValueError(f"unknown sort {sort!r}")  # never raw SQL
+        desc = bool(sort and sort.startswith("-"))
+        start = decode_cursor(after, len(ORDER_KEYS) + (key is not None)) if after else None
+        keyed = self.aggregated
+        table = "event_keys" if keyed else "events"
+        sort_expr = (KEY_SORTS if keyed else EVENT_SORTS)[key] if key else None
+        where, params = self._event_filter(**(filters or {}), columns=_KEY_COLUMNS if keyed else _RAW_COLUMNS)
+        order_keys = [(expr, False) for expr in ORDER_KEYS]
+        if sort_expr:
+            order_keys.insert(0, (sort_expr, desc))
+        if start is not None:
+            cond, more = _after([(expr, d, value) for (expr, d), value in zip(order_keys, start, strict=True)])
+            where, params = f"{where} AND {cond}", params + more
+        take = f" LIMIT {int(limit) + 1}" if limit else ""  # one more: is there a page after?
+        take += f" OFFSET {int(offset)}" if offset else ""
+        sort_value = f"{sort_expr} AS sort_value, " if sort_expr else ""
+        if keyed and not sort_expr:
+            # event_keys is stored in the list's order: a scan in that order stops once it has
+            # the page (DuckDB keeps insertion order where no ORDER BY says otherwise)
+            sql = f"SELECT * FROM (SELECT pos, event_id FROM event_keys WHERE {where}{take}) ORDER BY pos"
+        elif keyed:
+            sql = (f"SELECT {sort_value}pos, event_id FROM event_keys WHERE {where} "
+                   f"ORDER BY {sort_expr} {'DESC' if desc else 'ASC'} NULLS LAST, pos{take}")
+        else:
+            order = ", ".join(f"{e} {'DESC' if d else 'ASC'} NULLS LAST" for e, d in order_keys)
+            sql = f"SELECT {sort_value}{', '.join(EVENT_COLUMNS)} FROM {table} WHERE {where} ORDER BY {order}{take}"
+        found = self.query(sql, params)
+        if keyed and found:  # the page's whole rows, by id (the primary key's index)
+            ids = [r["event_id"] for r in found]
+            full = {r["event_id"]: r for r in self.query(
+                f"{SELECT_EVENTS} WHERE event_id IN ({', '.join('?' * len(ids))})", ids)}
+            found = [{**({"sort_value": r["sort_value"]} if sort_expr else {}), **full[r["event_id"]]}
+                     for r in found]
+        more_rows = bool(limit) and len(found) > int(limit or 0)
+        rows = found[:limit] if limit else found
+        cursor = None
+        if more_rows and rows:
+            last = rows[-1]
+            cursor = encode_cursor(([last["sort_value"]] if sort_expr else []) + [last[k] for k in ORDER_KEYS])
+        for row in rows:
+            row.pop("sort_value", None)
+        return [self._decoded(row) for row in rows], cursor
 
     def count_events(self, event_type: str | Sequence[str] | None = None, actor: str | None = None,
                      country: str | None = None, since: str | None = None, until: str | None = None,
                      text: str | None = None, story: str | None = None,
                      quad_class: str | Sequence[str] | None = None, place: str | None = None) -> int:
-        where, params = self._event_filter(event_type, actor, country, since, until, text, story,
-                                           quad_class, place)
-        return int(self.query(f"SELECT count(*) AS n FROM events WHERE {where}", params)[0]["n"])
+        filters: dict[str, Any] = {"event_type": event_type, "actor": actor, "country": country, "since": since,
+                                   "until": until, "text": text, "story": story, "quad_class": quad_class,
+                                   "place": place}
+        if not any(filters.values()):
+            return int(self.query("SELECT count(*) AS n FROM events")[0]["n"])
+        keyed = self.aggregated
+        where, params = self._event_filter(**filters, columns=_KEY_COLUMNS if keyed else _RAW_COLUMNS)
+        table = "event_keys" if keyed else "events"
+        return int(self.query(f"SELECT count(*) AS n FROM {table} WHERE {where}", params)[0]["n"])
+
+    def export_rows(self, filters: dict[str, Any] | None = None, batch: int = 2000) -> Iterator[list[dict[str, Any]]]:
+        """Every event matching the filters, in the list's order, with its document's title,
+        source and publication date (doc_title, doc_source, doc_published): batch by batch
+        from one query, never the whole result at once."""
+        where, params = self._event_filter(**(filters or {}))
+        cur = self.con.execute(
+            f"SELECT ev.*, d.title AS doc_title, d.source AS doc_source, d.published AS doc_published "
+            f"FROM (SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE {where}) ev "
+            f"LEFT JOIN documents d ON d.doc_id = ev.doc_id ORDER BY {', '.join('ev.' + k for k in ORDER_KEYS)}"
+            .replace("ev.date,", "ev.date NULLS LAST,"), params)
+        names = [d[0] for d in cur.description]
+        while rows := cur.fetchmany(batch):
+            yield [self._decoded(dict(zip(names, row, strict=True))) for row in rows]
 
     @staticmethod
     def _decoded(row: dict[str, Any]) -> dict[str, Any]:
@@ -463,28 +736,31 @@ class Store:
         """What the store holds: documents, events by type and by month, their date span and
         the countries most involved."""
         docs = self.query("SELECT count(*) AS n, count(published) AS dated FROM documents")[0]
-        span = self.query("SELECT min(date) AS first, max(date) AS last, count(*) AS n, "
-                          "count(DISTINCT story_id) AS stories FROM events")[0]
-        by_type = self.query("SELECT event_type, any_value(quad_class) AS quad_class, count(*) AS n "
-                             "FROM events GROUP BY 1 ORDER BY 3 DESC, 1")
-        # a date known to the year only ("the 1930s" -> 1930) has no month to count in
-        by_month = self.query("SELECT substr(date, 1, 7) AS month, count(*) AS n FROM events "
-                              "WHERE length(date) >= 7 GROUP BY 1 ORDER BY 1")
-        countries = self.query(
-            "SELECT country, count(*) AS n FROM (SELECT event_id, unnest(list_distinct("
-            "list_concat(source_countries, target_countries))) AS country FROM events) "
-            "WHERE country IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20")
+        if self.aggregated:
+            span = self.query("SELECT first, last, n, stories FROM agg_span")[0]
+            by_type = self.query("SELECT event_type, quad_class, n FROM agg_types ORDER BY 3 DESC, 1")
+            by_month = self.query("SELECT month, n FROM agg_months ORDER BY 1")
+            countries = self.query("SELECT country, n FROM agg_countries ORDER BY 2 DESC, 1 LIMIT 20")
+        else:
+            span = self.query("SELECT min(date) AS first, max(date) AS last, count(*) AS n, "
+                              "count(DISTINCT story_id) AS stories FROM events")[0]
+            by_type = self.query("SELECT event_type, any_value(quad_class) AS quad_class, count(*) AS n "
+                                 "FROM events GROUP BY 1 ORDER BY 3 DESC, 1")
+            # a date known to the year only ("the 1930s" -> 1930) has no month to count in
+            by_month = self.query("SELECT substr(date, 1, 7) AS month, count(*) AS n FROM events "
+                                  "WHERE length(date) >= 7 GROUP BY 1 ORDER BY 1")
+            countries = self.query(
+                "SELECT country, count(*) AS n FROM (SELECT event_id, unnest(list_distinct("
+                "list_concat(source_countries, target_countries))) AS country FROM events) "
+                "WHERE country IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20")
         return {"documents": docs["n"], "documents_dated": docs["dated"], "events": span["n"],
                 "stories": span["stories"], "first_date": span["first"], "last_date": span["last"],
                 "by_type": by_type, "by_month": by_month, "countries": countries}
 
     def actor_counts(self, limit: int = 50) -> list[dict[str, Any]]:
         """Resolved actors by how often they are mentioned, with their surface forms."""
-        return self.query(
-            "SELECT actor_id, any_value(country) AS country, any_value(sector) AS sector, "
-            "count(*) AS mentions, count(DISTINCT doc_id) AS docs, "
-            "string_agg(DISTINCT text, ' | ') AS forms FROM mentions WHERE actor_id IS NOT NULL "
-            "GROUP BY actor_id ORDER BY mentions DESC, actor_id LIMIT ?", [limit])
+        source = "SELECT * FROM agg_actor_mentions" if self.aggregated else _ACTOR_COUNTS
+        return self.query(f"{source} ORDER BY mentions DESC, actor_id LIMIT ?", [limit])
 
     def documents(self) -> list[dict[str, Any]]:
         return self.query("SELECT doc_id, title, source, url, published, author, dateline, origin, "
@@ -501,17 +777,39 @@ class Store:
     # ---- the analyst's workbench: aggregations in SQL, so they stay fast on a large store ----
     def _filtered(self, filters: dict[str, Any] | None) -> tuple[str, list[Any]]:
         """`ev AS (...)`: the events matching `filters` (Store.events' keywords), the CTE the
-        workbench's queries start from."""
+        workbench's queries start from: rows of event_keys while it is current (no JSON to
+        read), else of events."""
+        if self.aggregated:
+            where, params = self._event_filter(**(filters or {}), columns=_KEY_COLUMNS)
+            return f"ev AS (SELECT * FROM event_keys WHERE {where})", params
         where, params = self._event_filter(**(filters or {}))
         return f"ev AS (SELECT * FROM events WHERE {where})", params
+
+    def _sides(self) -> str:
+        """`sides AS (...)`: one row per (event, side, actor) of the events in `ev`."""
+        if self.aggregated:  # only resolved actors: every query on sides wants an actor id
+            return "sides AS (SELECT * FROM event_actors WHERE event_id IN (SELECT event_id FROM ev))"
+        return _SIDES
+
+    def _events_by_id(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        """Whole events by id, in the order of `ids` (a page found in a narrow table)."""
+        if not ids:
+            return []
+        rows = {r["event_id"]: r for r in self.query(
+            f"{SELECT_EVENTS} WHERE event_id IN ({', '.join('?' * len(ids))})", list(ids))}
+        return [self._decoded(dict(rows[i])) for i in ids]
 
     def actor_summary(self, actor_id: str) -> dict[str, Any] | None:
         """An actor's usual name, country and sector (as most events give them), or None when
         no event and no person has that id."""
-        rows = self.query(
-            f"WITH ev AS (SELECT source, target, event_id FROM events WHERE {_HAS_SOURCE} OR {_HAS_TARGET}), "
-            f"{_SIDES} SELECT mode(name) AS name, mode(country) AS country, mode(sector) AS sector, "
-            "count(DISTINCT event_id) AS events FROM sides WHERE actor_id = ?", [actor_id] * 3)
+        if self.aggregated:
+            rows = self.query("SELECT name, country, sector, events FROM agg_actors WHERE actor_id = ?",
+                              [actor_id]) or [{"name": None, "country": None, "sector": None, "events": 0}]
+        else:
+            rows = self.query(
+                f"WITH ev AS (SELECT source, target, event_id FROM events WHERE {_HAS_SOURCE} OR {_HAS_TARGET}), "
+                f"{_SIDES} SELECT mode(name) AS name, mode(country) AS country, mode(sector) AS sector, "
+                "count(DISTINCT event_id) AS events FROM sides WHERE actor_id = ?", [actor_id] * 3)
         person = self.query("SELECT name FROM people WHERE actor_id = ?", [actor_id])
         found = rows[0]
         if not found["events"] and not person:
@@ -532,18 +830,39 @@ class Store:
         head["aliases"] = json.loads(person[0]["aliases"]) if person else []
         roles = json.loads(person[0]["roles"]) if person else []
         head["roles"] = sorted(roles, key=lambda r: r.get("valid_from") or "")
-        mine = f"ev AS (SELECT * FROM events WHERE {_HAS_SOURCE} OR {_HAS_TARGET})"
+        if self.aggregated:
+            # the actor's own rows of event_actors (stored by actor: a few row groups)
+            mine, sides, args = "ev AS (SELECT * FROM event_actors WHERE actor_id = ?)", "", [actor_id]
+            month_events = "count(DISTINCT event_id)"
+        else:
+            mine, sides = f"ev AS (SELECT * FROM events WHERE {_HAS_SOURCE} OR {_HAS_TARGET})", f", {_SIDES}"
+            args, month_events = [actor_id] * 2, "count(*)"
+        rows = "ev" if self.aggregated else "sides"
         head["forms"] = self.query(
-            f"WITH {mine}, {_SIDES} SELECT text, count(*) AS n FROM sides WHERE actor_id = ? "
-            "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50", [actor_id] * 3)
+            f"WITH {mine}{sides} SELECT text, count(*) AS n FROM {rows} WHERE actor_id = ? "
+            "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50", args + [actor_id])
         # the role each event gave it: a person's country and sector as of the event's date
+        joined = "ev" if self.aggregated else "sides JOIN ev USING (event_id)"
         head["observed_roles"] = self.query(
-            f"WITH {mine}, {_SIDES} SELECT country, sector, min(date) AS first, max(date) AS last, "
-            "count(DISTINCT event_id) AS n FROM sides JOIN ev USING (event_id) WHERE actor_id = ? "
-            "GROUP BY 1, 2 ORDER BY first NULLS LAST, n DESC", [actor_id] * 3)
+            f"WITH {mine}{sides} SELECT country, sector, min(date) AS first, max(date) AS last, "
+            f"count(DISTINCT event_id) AS n FROM {joined} WHERE actor_id = ? "
+            "GROUP BY 1, 2 ORDER BY first NULLS LAST, n DESC, 1, 2", args + [actor_id])
         head["by_month"] = self.query(
-            f"WITH {mine} SELECT substr(date, 1, 7) AS month, quad_class, count(*) AS n FROM ev "
-            "WHERE length(date) >= 7 GROUP BY 1, 2 ORDER BY 1, 2", [actor_id] * 2)
+            f"WITH {mine} SELECT substr(date, 1, 7) AS month, quad_class, {month_events} AS n FROM ev "
+            "WHERE length(date) >= 7 GROUP BY 1, 2 ORDER BY 1, 2", args)
+        if self.aggregated:
+            counts = self.query("SELECT as_source, as_target FROM agg_actors WHERE actor_id = ?", [actor_id])
+            head["as_source"], head["as_target"] = (counts[0]["as_source"], counts[0]["as_target"]) if counts else (0, 0)
+            head["partners"] = self.query(
+                "SELECT partner AS actor_id, name, acts_on, acted_on_by, n, intensity FROM agg_partners "
+                "WHERE actor_id = ? ORDER BY n DESC, 1 LIMIT 20", [actor_id])
+            page = self.query(
+                "SELECT event_id FROM (SELECT DISTINCT event_id, date, doc_id, sentence_start FROM event_actors "
+                "WHERE actor_id = ?) ORDER BY date DESC NULLS LAST, doc_id, sentence_start, event_id "
+                f"LIMIT {int(limit)} OFFSET {int(offset)}", [actor_id])
+            head["total"] = head.pop("events")
+            head["events"] = self._events_by_id([r["event_id"] for r in page])
+            return head
         head["as_source"], head["as_target"] = self.con.execute(
             f"SELECT count(*) FILTER (WHERE {_HAS_SOURCE}), count(*) FILTER (WHERE {_HAS_TARGET}) "
             "FROM events", [actor_id] * 2).fetchone() or (0, 0)
@@ -560,7 +879,7 @@ class Store:
         head["total"] = head.pop("events")
         head["events"] = [self._decoded(r) for r in self.query(
             f"{SELECT_EVENTS} WHERE {_HAS_SOURCE} OR {_HAS_TARGET} "
-            f"ORDER BY date DESC NULLS LAST, doc_id, sentence_start LIMIT {int(limit)} OFFSET {int(offset)}",
+            f"ORDER BY date DESC NULLS LAST, doc_id, sentence_start, event_id LIMIT {int(limit)} OFFSET {int(offset)}",
             [actor_id] * 2)]
         return head
 
@@ -574,6 +893,22 @@ class Store:
             return None
         where, params = self._event_filter(since=since, until=until)
         width = 7 if unit == "month" else 4
+        if self.aggregated:
+            # the two actors' rows of event_actors, read once: each direction is the events
+            # with one actor as a source and the other as a target
+            one_way = ("SELECT DISTINCT ? AS direction, event_id, date, doc_id, sentence_start, intensity, quad_class "
+                       f"FROM event_actors WHERE actor_id = ? AND side = 'source' AND {where} AND event_id IN "
+                       "(SELECT event_id FROM event_actors WHERE actor_id = ? AND side = 'target')")
+            rows = self.query(f"{one_way} UNION ALL {one_way}",
+                              ["a_to_b", a] + params + [b, "b_to_a", b] + params + [a])
+            series, totals = _dyad_figures(rows, width)
+            rows.sort(key=lambda r: (r["date"] is None, _descending(r["date"]), r["doc_id"], r["sentence_start"],
+                                     r["event_id"], r["direction"]))
+            page = rows[:limit]
+            events = [{"direction": r["direction"], **e}
+                      for r, e in zip(page, self._events_by_id([r["event_id"] for r in page]), strict=True)]
+            return {"a": actors[0], "b": actors[1], "unit": unit, "series": series, "totals": totals,
+                    "events": events}
         directed = (f"ev AS (SELECT * FROM events WHERE {where}), "
                     f"d AS (SELECT 'a_to_b' AS direction, * FROM ev WHERE {_HAS_SOURCE} AND {_HAS_TARGET} "
                     f"UNION ALL SELECT 'b_to_a' AS direction, * FROM ev WHERE {_HAS_SOURCE} AND {_HAS_TARGET})")
@@ -586,29 +921,40 @@ class Store:
             f"WITH {directed} SELECT direction, count(*) AS n, count(*) FILTER (WHERE length(date) < {width} "
             f"OR date IS NULL) AS undated, avg(intensity) AS mean_intensity, {_QUAD_COUNTS} "
             "FROM d GROUP BY 1 ORDER BY 1", args)
-        events = self.query(
+        events = [self._decoded(e) for e in self.query(
             f"WITH {directed} SELECT direction, * EXCLUDE (direction, source_countries, target_countries) "
-            f"FROM d ORDER BY date DESC NULLS LAST, doc_id, sentence_start LIMIT {int(limit)}", args)
+            f"FROM d ORDER BY date DESC NULLS LAST, doc_id, sentence_start, event_id, direction LIMIT {int(limit)}",
+            args)]
         return {"a": actors[0], "b": actors[1], "unit": unit, "series": series, "totals": totals,
-                "events": [self._decoded(e) for e in events]}
+                "events": events}
 
     def network(self, filters: dict[str, Any] | None = None, limit: int = 150,
                 min_events: int = 1) -> dict[str, Any]:
         """Who acts on whom: one edge per (source actor, target actor) with how many of the
         filtered events join them, their mean intensity and commonest quad class; the
         `limit` heaviest edges and the actors they join."""
+        if self.aggregated and not any((filters or {}).values()):
+            edges = self.query(
+                f"SELECT source, target, n, intensity, quad_class, {', '.join(QUAD_CLASSES)} FROM agg_edges "
+                "WHERE n >= ? ORDER BY n DESC, 1, 2 LIMIT ?", [min_events, limit])
+            ids = sorted({e["source"] for e in edges} | {e["target"] for e in edges})
+            nodes = self.query(
+                "SELECT actor_id, name, country, sector, events FROM agg_actors WHERE list_contains(?, actor_id) "
+                "ORDER BY events DESC, 1", [ids]) if ids else []
+            return {"nodes": nodes, "edges": edges}
         ev, params = self._filtered(filters)
+        sides = self._sides()
         edges = self.query(
-            f"WITH {ev}, {_SIDES}, "
+            f"WITH {ev}, {sides}, "
             "s AS (SELECT DISTINCT event_id, actor_id FROM sides WHERE side = 'source' AND actor_id IS NOT NULL), "
             "t AS (SELECT DISTINCT event_id, actor_id FROM sides WHERE side = 'target' AND actor_id IS NOT NULL) "
             "SELECT s.actor_id AS source, t.actor_id AS target, count(*) AS n, avg(ev.intensity) AS intensity, "
-            f"mode(ev.quad_class) AS quad_class, {_QUAD_COUNTS} FROM s JOIN t USING (event_id) "
+            f"{_QUAD_MODE} AS quad_class, {_QUAD_COUNTS} FROM s JOIN t USING (event_id) "
             "JOIN ev USING (event_id) WHERE s.actor_id <> t.actor_id GROUP BY 1, 2 HAVING count(*) >= ? "
             "ORDER BY n DESC, 1, 2 LIMIT ?", params + [min_events, limit])
         ids = sorted({e["source"] for e in edges} | {e["target"] for e in edges})
         nodes = self.query(
-            f"WITH {ev}, {_SIDES} SELECT actor_id, mode(name) AS name, mode(country) AS country, "
+            f"WITH {ev}, {sides} SELECT actor_id, mode(name) AS name, mode(country) AS country, "
             "mode(sector) AS sector, count(DISTINCT event_id) AS events FROM sides "
             "WHERE list_contains(?, actor_id) GROUP BY 1 ORDER BY events DESC, 1", params + [ids]) if ids else []
         return {"nodes": nodes, "edges": edges}
@@ -616,42 +962,66 @@ class Store:
     def map_bins(self, filters: dict[str, Any] | None = None, cell: float = 1.0) -> dict[str, Any]:
         """Located events binned on a grid of `cell` degrees: each bin's mean position, count
         by quad class and commonest places; and the places with most events."""
+        if self.aggregated and not any((filters or {}).values()):
+            # agg_places counts events per (place, position, quad class): weights, not rows
+            g = "g AS (SELECT *, floor(lat / ?) AS gy, floor(lon / ?) AS gx FROM agg_places)"
+            bins = self.query(
+                f"WITH {g}, named AS (SELECT gy, gx, place, sum(n) AS n FROM g GROUP BY ALL), "
+                "top AS (SELECT gy, gx, list({'name': place, 'n': n} ORDER BY n DESC, place)[1:5] AS places "
+                "FROM named GROUP BY ALL) "
+                f"SELECT sum(lat * n) / sum(n) AS lat, sum(lon * n) / sum(n) AS lon, sum(n)::BIGINT AS n, "
+                f"{_QUAD_SUMS}, any_value(top.places) AS places "
+                "FROM g JOIN top USING (gy, gx) GROUP BY gy, gx ORDER BY n DESC, lat, lon", [cell, cell])
+            places = self.query(
+                f"SELECT place, any_value(lat) AS lat, any_value(lon) AS lon, sum(n)::BIGINT AS n, {_QUAD_SUMS} "
+                "FROM agg_places GROUP BY place ORDER BY n DESC, place LIMIT 50")
+            counts = self.query("SELECT n AS events, located FROM agg_span")[0]
+            return {"cell": cell, **counts, "bins": bins, "places": places}
         ev, params = self._filtered(filters)
-        located = (f"{ev}, p AS (SELECT quad_class, json_extract_string(location, '$.name') AS place, "
-                   "TRY_CAST(json_extract_string(location, '$.lat') AS DOUBLE) AS lat, "
-                   "TRY_CAST(json_extract_string(location, '$.lon') AS DOUBLE) AS lon "
-                   "FROM ev WHERE location IS NOT NULL), "
-                   "g AS (SELECT *, floor(lat / ?) AS gy, floor(lon / ?) AS gx FROM p "
-                   "WHERE lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180)")
+        if self.aggregated:
+            points = "p AS (SELECT quad_class, place, lat, lon FROM ev WHERE located)"
+            located = "count(*) FILTER (WHERE located)"
+        else:
+            points = ("p AS (SELECT quad_class, json_extract_string(location, '$.name') AS place, "
+                      "TRY_CAST(json_extract_string(location, '$.lat') AS DOUBLE) AS lat, "
+                      "TRY_CAST(json_extract_string(location, '$.lon') AS DOUBLE) AS lon "
+                      "FROM ev WHERE location IS NOT NULL)")
+            located = "count(location)"
+        located_cte = (f"{ev}, {points}, "
+                       "g AS (SELECT *, floor(lat / ?) AS gy, floor(lon / ?) AS gx FROM p "
+                       "WHERE lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180)")
         bins = self.query(
-            f"WITH {located}, named AS (SELECT gy, gx, place, count(*) AS n FROM g GROUP BY ALL), "
+            f"WITH {located_cte}, named AS (SELECT gy, gx, place, count(*) AS n FROM g GROUP BY ALL), "
             "top AS (SELECT gy, gx, list({'name': place, 'n': n} ORDER BY n DESC, place)[1:5] AS places "
             "FROM named GROUP BY ALL) "
             f"SELECT avg(lat) AS lat, avg(lon) AS lon, count(*) AS n, {_QUAD_COUNTS}, any_value(top.places) AS places "
             "FROM g JOIN top USING (gy, gx) GROUP BY gy, gx ORDER BY n DESC, lat, lon",
             params + [cell, cell])
         places = self.query(
-            f"WITH {located} SELECT place, any_value(lat) AS lat, any_value(lon) AS lon, count(*) AS n, "
+            f"WITH {located_cte} SELECT place, any_value(lat) AS lat, any_value(lon) AS lon, count(*) AS n, "
             f"{_QUAD_COUNTS} FROM g GROUP BY place ORDER BY n DESC, place LIMIT 50", params + [cell, cell])
-        counts = self.query(f"WITH {ev} SELECT count(*) AS events, count(location) AS located FROM ev", params)[0]
+        counts = self.query(f"WITH {ev} SELECT count(*) AS events, {located} AS located FROM ev", params)[0]
         return {"cell": cell, **counts, "bins": bins, "places": places}
 
     def stories(self, filters: dict[str, Any] | None = None, limit: int = 50, offset: int = 0,
                 sort: str = "articles") -> dict[str, Any]:
         """Stories (every report of one event) with an event matching the filters: how many
-        articles, named sources and events, their time span, types and lead title."""
-        ev, params = self._filtered(filters)
+        articles, named sources and events, their time span, types and lead title (the
+        document of its first event)."""
         order = {"articles": "num_articles DESC, last_date DESC NULLS LAST",
                  "date": "last_date DESC NULLS LAST, num_articles DESC",
                  "events": "events DESC, num_articles DESC"}[sort]
-        total = self.query(f"WITH {ev} SELECT count(DISTINCT story_id) AS n FROM ev", params)[0]["n"]
-        rows = self.query(
-            f"WITH {ev} SELECT story_id, count(*) AS events, max(num_articles) AS num_articles, "
-            "max(num_sources) AS num_sources, count(DISTINCT doc_id) AS documents, min(date) AS first_date, "
-            "max(date) AS last_date, list(DISTINCT event_type ORDER BY event_type) AS types, "
-            "mode(quad_class) AS quad_class, arg_min(sentence, coalesce(date, '9999')) AS sentence, "
-            "arg_min(doc_id, coalesce(date, '9999')) AS lead_doc FROM ev WHERE story_id IS NOT NULL "
-            f"GROUP BY 1 ORDER BY {order}, story_id LIMIT {int(limit)} OFFSET {int(offset)}", params)
+        page = f"ORDER BY {order}, story_id LIMIT {int(limit)} OFFSET {int(offset)}"
+        if self.aggregated and not any((filters or {}).values()):
+            total = self.query("SELECT count(*) AS n FROM agg_stories")[0]["n"]
+            rows = self.query(f"SELECT * FROM agg_stories {page}")
+        else:
+            ev, params = self._filtered(filters)
+            total = self.query(f"WITH {ev} SELECT count(DISTINCT story_id) AS n FROM ev", params)[0]["n"]
+            rows = self.query(
+                f"WITH {ev}, s AS ({_STORY_ROW} FROM ev WHERE story_id IS NOT NULL GROUP BY 1 {page}) "
+                "SELECT s.* EXCLUDE (lead), e.sentence, e.doc_id AS lead_doc FROM s "
+                f"JOIN events e ON e.event_id = s.lead ORDER BY {order}, story_id", params)
         titles = {d["doc_id"]: d["title"] for d in self.query(
             "SELECT doc_id, title FROM documents WHERE list_contains(?, doc_id)",
             [[r["lead_doc"] for r in rows]])} if rows else {}
