@@ -372,3 +372,10 @@ def test_a_name_with_a_particle_is_read_whole_not_by_its_first_name(kb):
     registry = ActorRegistry(kb)
     ref = resolve_phrase("Sudanese President Omar al-Bashir", kb, registry, "2010-01-01", is_person=True)
     assert (ref.actor_id, ref.country, ref.sector) == ("person:omar-al-bashir", "SDN", "GOV")
+
+
+def test_a_role_the_text_gives_with_a_state_or_igo_beats_the_dictionary_post(kb):
+    # the dictionaries know Diego Cordovez as Ecuador's minister; the text makes him the UN's mediator
+    registry = ActorRegistry(kb)
+    ref = resolve_phrase("U.N. mediator Diego Cordovez", kb, registry, "1988-04-14", is_person=True)
+    assert ref.country == "UN"

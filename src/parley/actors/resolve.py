@@ -23,6 +23,7 @@ from parley.actors.knowledge import (
     name_key,
 )
 from parley.model import Actor, ActorRef, Document, Mention
+from parley.nlp import PERSON_ROLE_NOUNS
 from parley.time import MONTHS, WEEKDAYS
 
 TITLE_WORDS = re.compile(
@@ -348,8 +349,12 @@ def _titled(ref: ActorRef, text: str, person: Person, kb: KnowledgeBase) -> Acto
     starts = [text.find(name) for name in [person.name, *person.aliases] if name and name in text]
     title = text[:min(starts)] if starts else ""
     sector = kb.sector_of(title) if title.strip() else None
-    if sector is not None:
-        ref.sector = sector
+    # a role noun with a state or IGO before it names the office too ("U.N. mediator Diego
+    # Cordovez" mediates for the UN, whatever post the dictionaries give him)
+    words = title.lower().split()
+    if sector is not None or (words and words[-1].strip(",") in PERSON_ROLE_NOUNS):
+        if sector is not None:
+            ref.sector = sector
         countries = kb.countries_in(title)
         if countries:
             ref.country = countries[0][0]
