@@ -90,3 +90,19 @@ def test_stories_give_ledes_with_their_type():
     assert len(stories) == 160
     assert {t for _, types in stories for t in types} <= set(LABELS[:-1])
     assert len({t for _, types in stories for t in types}) == 16  # an even sample keeps every type
+
+
+def test_onnx_runtime_gives_the_torch_outputs(tiny_model, tmp_path):
+    pytest.importorskip("onnxruntime")
+    from parley.events.classifier import onnx_path_for
+
+    path = tiny_model.save(tmp_path / "m.pt")
+    loaded = EventTypeModel.load(path, quantize=False)
+    assert loaded is not None and loaded.onnx_path == onnx_path_for(path)
+    texts = [text for text, _ in EXAMPLES] + ["A much longer sentence, " * 20 + "to be cut at the model's limit."]
+    assert np.allclose(loaded.predict_proba(texts), tiny_model.predict_proba(texts), atol=1e-5)
+    assert loaded.onnx_path.exists()  # exported on first use, beside the model
+    # retrained: another export, the stale one removed
+    tiny_model.thresholds = {"ASSAULT": 0.31}
+    tiny_model.save(path)
+    assert onnx_path_for(path) != loaded.onnx_path and not loaded.onnx_path.exists()

@@ -7,14 +7,18 @@ stories' ledes, with fixed seeds (`parley train events`, `make model`), and cach
 other derived files. The coder asks it which types each sentence expresses; the rules then find
 trigger, actors and modality (see `coder.code_document`).
 
-Inference runs in float32. `PARLEY_MODEL_INT8=1` quantizes the encoder's linear layers to
-int8 (dynamic quantization): faster, but it costs accuracy on real news, so it is not the
+Inference runs in float32 on ONNX Runtime: the saved model is exported once to ONNX beside
+it (`event_model-<digest>.onnx`) and run on one thread per process, about twice as fast as
+torch on the CPU with the same outputs (to 1e-5); `PARLEY_MODEL_ONNX=0`, or no onnxruntime,
+runs it in torch. `PARLEY_MODEL_INT8=1` quantizes the encoder's linear layers to int8 in torch
+(dynamic quantization): faster still, but it costs accuracy on real news, so it is not the
 default; `parley eval events --dataset realnews` prints both.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import math
 import os
@@ -154,6 +158,9 @@ class EventTypeModel:
     rule_trusted: list[str] = field(default_factory=list)  # types whose rules beat the model on dev
     info: dict[str, Any] = field(default_factory=dict)
     quantized: bool = False
+    onnx_path: Path | None = None  # run on ONNX Runtime from this export (made on first use)
+    _session: Any = field(default=None, repr=False)
+    _session_pid: int | None = field(default=None, repr=False)
 
     # ---- training --------------------------------------------------------------------------
     @classmethod
@@ -223,6 +230,15 @@ class EventTypeModel:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
         order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
         out = np.zeros((len(sentences), len(LABELS)), dtype=np.float32)
+        session = self._onnx_session()
+        if session is not None:
+            for start in range(0, len(order), batch_size):
+                ids = order[start:start + batch_size]
+                batch = self.tokenizer([sentences[i] for i in ids], padding=True, truncation=True,
+                                       max_length=MAX_TOKENS, return_tensors="np")
+                out[ids] = session.run(None, {name: batch[name].astype(np.int64)
+                                              for name in ("input_ids", "attention_mask")})[0]
+            return out
         with torch.inference_mode():
             for start in range(0, len(order), batch_size):
                 ids = order[start:start + batch_size]
@@ -235,6 +251,49 @@ class EventTypeModel:
 
     def threshold(self, label: str) -> float:
         return self.thresholds.get(label, 0.5)
+
+    # ---- ONNX Runtime ------------------------------------------------------------------------
+    def export_onnx(self, path: Path) -> Path:
+        """The encoder, its pooling and the head as one ONNX graph (probabilities out)."""
+        import warnings
+
+        import torch
+
+        if self.quantized:
+            raise ValueError("export the float model, before quantizing")
+        graph = _probability_graph(self.encoder, self.head, self.info.get("loss") == "softmax").eval()
+        example = self.tokenizer(["Russia accused Georgia."] * 2, padding=True, return_tensors="pt")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        axes = {"batch": 0, "tokens": 1}
+        with warnings.catch_warnings(), torch.inference_mode():
+            warnings.simplefilter("ignore")  # (tracer warnings about the encoder's Python branches)
+            torch.onnx.export(graph, (example["input_ids"], example["attention_mask"]), str(tmp),
+                              input_names=["input_ids", "attention_mask"], output_names=["probs"],
+                              dynamic_axes={"input_ids": {v: k for k, v in axes.items()},
+                                            "attention_mask": {v: k for k, v in axes.items()},
+                                            "probs": {0: "batch"}},
+                              opset_version=17, dynamo=False)
+        tmp.replace(path)
+        return path
+
+    def _onnx_session(self) -> Any:
+        """This process's ONNX Runtime session (a forked worker makes its own), or None."""
+        if self.onnx_path is None or self.quantized:
+            return None
+        if self._session is not None and self._session_pid == os.getpid():
+            return self._session
+        import onnxruntime
+
+        if not self.onnx_path.exists():
+            self.export_onnx(self.onnx_path)
+        options = onnxruntime.SessionOptions()
+        # one thread: a run parallelises by worker processes, and one thread costs the least CPU
+        options.intra_op_num_threads = options.inter_op_num_threads = 1
+        self._session = onnxruntime.InferenceSession(str(self.onnx_path), options,
+                                                     providers=["CPUExecutionProvider"])
+        self._session_pid = os.getpid()
+        return self._session
 
     def decide(self, probs: np.ndarray, threshold: float | None = None) -> dict[str, float]:
         """The event types one sentence's probabilities say it expresses (type -> score);
@@ -304,7 +363,11 @@ class EventTypeModel:
                     list(data.get("rule_trusted", [])), dict(data.get("info", {})))
         if quantize is None:
             quantize = os.environ.get("PARLEY_MODEL_INT8", "0") == "1"
-        return model.quantize() if quantize else model
+        if quantize:
+            return model.quantize()
+        if onnx_runtime_wanted():
+            model.onnx_path = onnx_path_for(path)
+        return model
 
     @staticmethod
     def stored_info(path: Path | None = None) -> dict[str, Any] | None:
@@ -320,6 +383,46 @@ class EventTypeModel:
 
     def describe(self) -> str:
         return json.dumps({**self.info, "int8": self.quantized, "rule_trusted": self.rule_trusted})
+
+
+def onnx_runtime_wanted() -> bool:
+    """ONNX Runtime unless `PARLEY_MODEL_ONNX=0` or it is not installed."""
+    if os.environ.get("PARLEY_MODEL_ONNX", "1") == "0":
+        return False
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def onnx_path_for(model_file: Path) -> Path:
+    """Where a saved model's ONNX export lives: beside it, named by a digest of the saved
+    file, so a retrained model is exported again and never run from a stale graph; older
+    exports of the same model file are removed."""
+    digest = hashlib.sha1(model_file.read_bytes()).hexdigest()[:12]
+    path = model_file.with_name(f"{model_file.stem}-{digest}.onnx")
+    for old in model_file.parent.glob(f"{model_file.stem}-*.onnx"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path
+
+
+def _probability_graph(encoder: Any, head: Any, softmax: bool) -> Any:
+    """What ONNX exports, as a torch Module: token ids and mask in, label probabilities out
+    (made here, not at import, so that importing this file does not import torch)."""
+    import torch
+
+    class ProbabilityGraph(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder, self.head = encoder, head
+
+        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+            logits = self.head(_pool(self.encoder, {"input_ids": input_ids, "attention_mask": attention_mask}))
+            return torch.softmax(logits, -1) if softmax else torch.sigmoid(logits)
+
+    return ProbabilityGraph()
 
 
 @lru_cache(maxsize=1)
