@@ -49,6 +49,9 @@ class PersonIndex:
     by_name: dict[str, list[Person]] = field(default_factory=dict)
     by_surname: dict[str, list[Person]] = field(default_factory=dict)
     all_surnames: dict[str, list[Person]] = field(default_factory=dict)
+    # surname -> (person, the words of one of their names ending in it): what the fuzzy pass
+    # compares given names with, split once here rather than on every lookup
+    named_by: dict[str, list[tuple[Person, list[str]]]] = field(default_factory=dict)
     _keys: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def add(self, person: Person) -> None:
@@ -60,6 +63,9 @@ class PersonIndex:
             _append(self.by_name, key, person)
             parts = key.split()
             _append(self.all_surnames, parts[-1], person)
+            entries = self.named_by.setdefault(parts[-1], [])
+            if not any(p is person and words == parts for p, words in entries):
+                entries.append((person, parts))
             # a dictionary's person goes by a lone surname only where it lists one ("PUTIN"):
             # most of its 18,000 people are too obscure for "Brown said" to mean them
             if not person.from_dictionary or len(parts) == 1:
@@ -122,7 +128,9 @@ class ActorRegistry:
         if known is not None:
             person.aliases = list(dict.fromkeys(known.aliases + person.aliases))
             self.add(person)
-        elif self.find(person.name) is None:
+        elif self.named(person.name, exact=True) is None:
+            # (no fuzzy pass: the run that stored them made them new because no one's name
+            # was close, and 3,000 stored people took 18 s to check again)
             self.add(person)
 
     def _lookup(self, table: str, key: str) -> list[Person]:
@@ -178,25 +186,26 @@ class ActorRegistry:
         for surname, surname_score, _ in found:
             if " " in surname:
                 continue  # (trailing parts of longer names are for exact matches)
-            for person in self._lookup(table, surname):
-                for alias in person.aliases:
-                    alias_parts = name_key(strip_titles(alias)).split()
-                    if not alias_parts or alias_parts[-1] != surname:
-                        continue
-                    # the given names must match too: the alias's, or the person's when the
-                    # alias is a bare surname ("Dragan Milovanovic" is not Zoran Milanovic,
-                    # "Maulana Fazl-ur-Rehman" not Maulana Atta-ur-Rehman)
-                    given = alias_parts[:-1] if len(alias_parts) > 1 else name_key(person.name).split()[:-1]
-                    # (initials aside, unless the name has nothing else: "He Zhihua")
-                    checked = [part for part in parts[:-1] if len(part) > 2] or parts[:-1]
-                    given_score = min((max((fuzz.ratio(part, other) for other in given), default=0.0)
-                                       for part in checked), default=100.0)
-                    if given_score < 75:
-                        continue
-                    # the closer given names win a tie ("Ali Saleh": Ali Abdullah Saleh, not Salim Saleh)
-                    score = surname_score + given_score / 10 + (10 if len(parts) > 1 and len(alias_parts) > 1 else 0)
-                    if score > best[0]:
-                        best = (score, person)
+            fitting = {id(person) for person in self._lookup(table, surname)}
+            own = self._own.named_by.get(surname, [])
+            base = [(p, w) for p, w in self._base.named_by.get(surname, []) if p.actor_id not in self._own_ids]
+            for person, alias_parts in own + base:
+                if id(person) not in fitting:
+                    continue
+                # the given names must match too: the alias's, or the person's when the
+                # alias is a bare surname ("Dragan Milovanovic" is not Zoran Milanovic,
+                # "Maulana Fazl-ur-Rehman" not Maulana Atta-ur-Rehman)
+                given = alias_parts[:-1] if len(alias_parts) > 1 else name_key(person.name).split()[:-1]
+                # (initials aside, unless the name has nothing else: "He Zhihua")
+                checked = [part for part in parts[:-1] if len(part) > 2] or parts[:-1]
+                given_score = min((max((fuzz.ratio(part, other) for other in given), default=0.0)
+                                   for part in checked), default=100.0)
+                if given_score < 75:
+                    continue
+                # the closer given names win a tie ("Ali Saleh": Ali Abdullah Saleh, not Salim Saleh)
+                score = surname_score + given_score / 10 + (10 if len(parts) > 1 and len(alias_parts) > 1 else 0)
+                if score > best[0]:
+                    best = (score, person)
         return best[1]
 
     def learn(self, name: str, role: Role | None, day: str | None = None) -> Person:
