@@ -74,6 +74,8 @@ def test_bad_requests_say_why(client, url, status):
 
 def test_search_and_actors(client):
     hits = client.get("/api/search", params={"q": "Tskhinvali"}).json()
+    # what the page's document search lists: where and when, and how many events each has
+    assert hits and {"source", "published", "events", "origin"} <= set(hits[0]) and hits[0]["events"] >= 1
     assert len(hits) == 1
     actors = {a["actor_id"]: a for a in client.get("/api/actors").json()}
     assert "RUS" in actors and actors["RUS"]["mentions"] >= 2

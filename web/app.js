@@ -169,7 +169,7 @@ async function route() {
   readAddress();
   const here = parseHash();
   const views = { events: showList, event: showList, map: showMap, network: showNetwork, stories: showStories,
-    story: showStory, actor: showActor, dyad: showDyad, doc: showDocument };
+    story: showStory, actor: showActor, dyad: showDyad, doc: showDocument, search: showSearch };
   const name = views[here.name] ? here.name : "events";
   const section = name === "event" ? "events" : name;
   document.querySelectorAll(".view").forEach((v) => { v.hidden = v.id !== `view-${section}`; });
@@ -529,6 +529,23 @@ async function showStories(here) {
   setLink($("#stories-next"), links.next);
 }
 
+// documents by the words they contain (BM25 over titles and texts), each a link to its page
+async function showSearch(here) {
+  const q = here.params.get("q") || "";
+  $("#search-form").elements.q.value = q;
+  if (!q.trim()) {
+    $("#search-count").textContent = "";
+    $("#search-results tbody").innerHTML = rowsOr([], 5, "type words to search the documents");
+    return;
+  }
+  const hits = await getJson(`/api/search?${new URLSearchParams({ q, limit: 50 })}`);
+  $("#search-count").textContent = hits.length ? `${hits.length}${hits.length === 50 ? "+" : ""} document(s)` : "no document has these words";
+  $("#search-results tbody").innerHTML = rowsOr(hits.map((h) => `<tr><td><a href="${escapeHtml(hrefs.doc(h.doc_id))}">`
+    + `${escapeHtml(h.title || `untitled (${h.origin || h.doc_id})`)}</a></td><td>${escapeHtml(h.source || "–")}</td>`
+    + `<td>${escapeHtml(h.published || "–")}</td><td class="num">${h.events}</td><td class="num">${number(h.score, 2)}</td></tr>`).join(""),
+  5, "no document has these words");
+}
+
 async function showStory(here) {
   const story = await getJson(`/api/stories/${encodeURIComponent(here.id)}`);
   const span = (a, b) => (a ? `${escapeHtml(a)}${b && b !== a ? " … " + escapeHtml(b) : ""}` : "–");
@@ -733,6 +750,10 @@ function init() {
     e.preventDefault();
     const f = e.target.elements;
     viewParams("dyad", { a: f.a.value.trim(), b: f.b.value.trim(), unit: f.unit.value });
+  });
+  $("#search-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    viewParams("search", { q: e.target.elements.q.value.trim() });
   });
   // links to the list ("/?...", from a chart, the map or a page) change the view in place
   document.addEventListener("click", (e) => {

@@ -769,9 +769,12 @@ class Store:
     def search(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
         if not self._load_fts():
             raise RuntimeError("full-text search extension (duckdb-extension-fts) is not installed")
+        # (with what the page's result list shows: where and when, and how many events)
         return self.query(
-            "SELECT doc_id, title, score FROM (SELECT *, fts_main_documents.match_bm25(doc_id, ?) "
-            "AS score FROM documents) WHERE score IS NOT NULL ORDER BY score DESC LIMIT ?",
+            "SELECT h.doc_id, h.title, h.source, h.published, h.origin, h.score, "
+            "(SELECT count(*) FROM events e WHERE e.doc_id = h.doc_id) AS events FROM ("
+            "SELECT doc_id, title, source, published, origin, fts_main_documents.match_bm25(doc_id, ?) AS score "
+            "FROM documents) h WHERE h.score IS NOT NULL ORDER BY h.score DESC LIMIT ?",
             [text, limit])
 
     # ---- the analyst's workbench: aggregations in SQL, so they stay fast on a large store ----

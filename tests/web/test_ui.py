@@ -285,6 +285,23 @@ def test_the_story_list_and_a_story_page(open_view, server):
     _screenshot(tab, "story")
 
 
+def test_documents_are_searched_by_their_words_from_the_page(open_view, server):
+    tab = open_view(server, "/#/search")
+    tab.fill("#search-form input[name=q]", "Tskhinvali")
+    tab.click("#search-form button")
+    tab.wait_for_selector("#search-results tbody tr a")
+    assert "q=Tskhinvali" in tab.url  # the search has its own address
+    rows = tab.locator("#search-results tbody tr")
+    assert rows.count() == 1 and "Article 1" in rows.first.text_content()
+    assert "1 document(s)" in tab.text_content("#search-count")
+    _screenshot(tab, "search")
+    rows.first.locator("a").click()
+    tab.wait_for_selector("#view-doc:not([hidden])")
+    assert "/#/doc/" in tab.url and "Tskhinvali" in tab.text_content("#view-doc")
+    tab.goto(server + "/#/search?q=zebras")
+    tab.wait_for_function("document.querySelector('#search-count').textContent.includes('no document')")
+
+
 def test_an_actor_page_has_aliases_roles_partners_and_events(open_view, server):
     tab = open_view(server, "/#/actor/RUS")
     tab.wait_for_selector("#view-actor:not([hidden]) #actor-timeline svg")
