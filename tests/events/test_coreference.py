@@ -32,3 +32,12 @@ def test_a_title_with_a_nationality_is_resolved_by_its_words(code_text):
     doc = code_text("Russian Foreign Minister Sergey Lavrov met Georgian officials on Monday. "
                     "The Georgian minister criticised NATO.")
     assert _actors(doc, "ACCUSE") == [("GEO", "GEO", "GOV")]
+
+
+def test_its_fighters_are_the_groups_the_speaker_or_the_last_named(code_text):
+    said = code_text("Hamas said on Tuesday that its fighters had fired rockets at Israel.")
+    assert _actors(said, "ASSAULT") == [("org:hamas", "PSE", "REB")]  # not Israel's, where they fired
+    named = code_text("Al-Shabaab claimed the attack on a base in Somalia on Monday. Its fighters killed 12 soldiers.")
+    assert _actors(named, "ASSAULT") == [("org:al-shabaab", "SOM", "REB")]
+    state = code_text("Russia said its troops had withdrawn from Gori.")
+    assert _actors(state, "RETREAT") == [("RUS:MIL", "RUS", "MIL")]  # the words give the sector

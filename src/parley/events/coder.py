@@ -180,6 +180,12 @@ def resolve_np(token: Token, ctx: CodingContext) -> ActorRef | None:
             and ctx.last_person.country and token.lemma_ in ("country", "government", "nation")):
         # "his country" is the speaker's state
         return state_ref(noun_phrase(token).text, ctx.last_person.country, ctx.registry.kb)
+    # ("its fighters" as who acts; as an object, "withdraw its troops", the thing moved is no target)
+    if possessor is not None and possessor.lower_ in ("its", "their") and token.pos_ in ("NOUN", "PROPN") \
+            and (token.dep_ in SUBJECT_DEPS or (token.dep_ == "pobj" and token.head.lower_ == "by")):
+        owned = _owned_by_antecedent(token, possessor, ctx)
+        if owned is not None:
+            return owned
     if token.pos_ == "PRON" or token.ent_type_ in NON_ACTOR_ENTITIES:
         return None  # "signed in May": a date, not Theresa May
     span = noun_phrase(token)
@@ -1156,6 +1162,31 @@ def _titled_antecedent(span: Span, ctx: CodingContext) -> ActorRef | None:
         if head in title_words and all(w in title_words for w in words):
             return replace(ref, text=span.text)
     return None
+
+
+def _owned_by_antecedent(token: Token, possessor: Token, ctx: CodingContext) -> ActorRef | None:
+    """"Its fighters", "their troops": the people of the group or state "its" refers to, the
+    speaker when the phrase is in what they said ("Hamas said its fighters fired"), else the
+    last state or organisation named; their sector is what the words say (troops: MIL). A
+    named group keeps its own id: its fighters are the group's."""
+    speaker = speaker_of(token)
+    owner = None
+    if speaker is not None and speaker.pos_ != "PRON" and speaker.i != token.i:
+        owner = resolve_np(speaker, ctx)
+    if owner is None or not owner.country or owner.sector in ("CVL", "UNK", None):
+        owner = ctx.last_group
+    if owner is None or not owner.country:
+        return None
+    span = noun_phrase(token)
+    words = span.doc[possessor.i + 1:span.end].text
+    sector = ctx.registry.kb.sector_of(words)
+    if sector is None:
+        return None  # "its borders", "their plans": no one's people
+    if owner.actor_id and owner.actor_id.startswith("org:"):
+        actor_id = owner.actor_id
+    else:
+        actor_id = owner.country if sector in (None, "GOV") else f"{owner.country}:{sector}"
+    return ActorRef(text=span.text, actor_id=actor_id, name=owner.name, country=owner.country, sector=sector)
 
 
 def update_antecedents(sent: Span, ctx: CodingContext) -> None:
