@@ -106,3 +106,15 @@ def test_onnx_runtime_gives_the_torch_outputs(tiny_model, tmp_path):
     tiny_model.thresholds = {"ASSAULT": 0.31}
     tiny_model.save(path)
     assert onnx_path_for(path) != loaded.onnx_path and not loaded.onnx_path.exists()
+
+
+def test_a_model_running_on_onnx_can_be_copied(tiny_model, tmp_path):
+    import copy
+
+    pytest.importorskip("onnxruntime")
+    loaded = EventTypeModel.load(tiny_model.save(tmp_path / "m.pt"), quantize=False)
+    texts = [text for text, _ in EXAMPLES]
+    first = loaded.predict_proba(texts)  # its session is open now
+    twin = copy.deepcopy(loaded)  # (the evaluation copies the model to quantize the copy)
+    assert np.allclose(twin.predict_proba(texts), first, atol=1e-6)
+    assert twin.quantize().quantized and not loaded.quantized

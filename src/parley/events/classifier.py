@@ -252,6 +252,11 @@ class EventTypeModel:
     def threshold(self, label: str) -> float:
         return self.thresholds.get(label, 0.5)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Copies and pickles leave the ONNX Runtime session behind (it cannot be copied; the
+        copy opens its own on first use)."""
+        return {**self.__dict__, "_session": None, "_session_pid": None}
+
     # ---- ONNX Runtime ------------------------------------------------------------------------
     def export_onnx(self, path: Path) -> Path:
         """The encoder, its pooling and the head as one ONNX graph (probabilities out)."""
