@@ -30,7 +30,8 @@ def cached(name: str, build: Callable[[], T]) -> T:
     value = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".tmp")
+        # (a temporary file of this process's own: Spark's workers may build at once)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with tmp.open("wb") as fh:
             pickle.dump(value, fh)
         tmp.replace(path)  # atomic: a reader never sees half a file

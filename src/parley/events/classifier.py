@@ -269,7 +269,8 @@ class EventTypeModel:
         graph = _probability_graph(self.encoder, self.head, self.info.get("loss") == "softmax").eval()
         example = self.tokenizer(["Russia accused Georgia."] * 2, padding=True, return_tensors="pt")
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        # (a temporary file of this process's own: Spark's workers may export at once)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         axes = {"batch": 0, "tokens": 1}
         with warnings.catch_warnings(), torch.inference_mode():
             warnings.simplefilter("ignore")  # (tracer warnings about the encoder's Python branches)
