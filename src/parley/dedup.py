@@ -186,6 +186,15 @@ def story_counts(members: dict[str, list[str]], docs: dict[str, dict[str, Any]],
     return counts
 
 
+def _stories_of(events: list[dict[str, Any]], story_of: dict[str, str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Each event's story id, and each story's documents (one entry an event)."""
+    story_ids = {e["event_id"]: story_id_of(story_key(e, story_of)) for e in events}
+    members: dict[str, list[str]] = defaultdict(list)
+    for event in events:
+        members[story_ids[event["event_id"]]].append(event["doc_id"])
+    return story_ids, members
+
+
 def assign_stories(events: list[dict[str, Any]], docs: dict[str, dict[str, Any]],
                    signatures: dict[str, MinHash] | None = None) -> dict[str, tuple[str, int, int]]:
     """events: rows with event_id, doc_id, event_type, source, target, date.
@@ -193,13 +202,7 @@ def assign_stories(events: list[dict[str, Any]], docs: dict[str, dict[str, Any]]
     where `signatures` gives its MinHash). Returns event_id -> (story_id, num_articles,
     num_sources): an undated event joins the same act in the documents of its story; an
     article and its near-copies count once."""
-    story_of = story_groups(docs)
-    members: dict[str, list[str]] = defaultdict(list)
-    story_ids = {}
-    for event in events:
-        story_id = story_id_of(story_key(event, story_of))
-        story_ids[event["event_id"]] = story_id
-        members[story_id].append(event["doc_id"])
+    story_ids, members = _stories_of(events, story_groups(docs))
     if signatures is not None:
         hashes = signatures
     else:
@@ -226,16 +229,16 @@ def restory(query: Query, changed: set[str] | None = None,
     the changed documents (their undated events may join other stories) and every event of a
     story any of them joins or leaves. The result equals a full recompute's for those events,
     and the other events' stories are unchanged."""
-    def rows_of(sql: str, doc_ids: list[str] | None, extra: list[Any] | None = None) -> list[dict[str, Any]]:
+    def rows_of(sql: str, doc_ids: list[str] | None) -> list[dict[str, Any]]:
         if doc_ids is None:
-            return query(sql.replace("{docs}", "true"), extra or [])
-        return query(sql.replace("{docs}", "doc_id IN (SELECT unnest(?::VARCHAR[]))"), [doc_ids, *(extra or [])])
+            return query(sql.replace("{docs}", "true"))
+        return query(sql.replace("{docs}", "doc_id IN (SELECT unnest(?::VARCHAR[]))"), [doc_ids])
 
-    blocks = {row["doc_id"]: week_block(row["published"])
-              for row in query("SELECT doc_id, published FROM documents")}
     if changed is None:
         block_docs: list[str] | None = None
     else:
+        blocks = {row["doc_id"]: week_block(row["published"])
+                  for row in query("SELECT doc_id, published FROM documents")}
         touched = {blocks[d] for d in changed if d in blocks} | set(stale_blocks)
         block_docs = sorted(d for d, block in blocks.items() if block in touched)
     leads = {row["doc_id"]: row for row in rows_of(
@@ -243,10 +246,7 @@ def restory(query: Query, changed: set[str] | None = None,
     story_of = story_groups(leads)
     events = rows_of("SELECT event_id, doc_id, event_type, source, target, date, story_id FROM events "
                      "WHERE {docs}", block_docs)
-    new_ids = {e["event_id"]: story_id_of(story_key(e, story_of)) for e in events}
-    members: dict[str, list[str]] = defaultdict(list)
-    for event in events:
-        members[new_ids[event["event_id"]]].append(event["doc_id"])
+    new_ids, members = _stories_of(events, story_of)
     others: list[dict[str, Any]] = []
     if block_docs is not None:
         # the rest of every story these events join or leave, in other weeks' documents

@@ -8,7 +8,7 @@ state (Tbilisi, Georgians, Saakashvili).
 
 from __future__ import annotations
 
-from parley.actors.knowledge import KnowledgeBase
+from parley.actors.knowledge import KnowledgeBase, state_actor_id
 from parley.model import ActorRef, Document
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
@@ -66,7 +66,7 @@ def relocate_divisions(doc: Document, kb: KnowledgeBase) -> None:
             state, country = meant[mention.text]
             if mention.actor.country == state:
                 mention.actor.country = country
-                mention.actor.actor_id = _actor_id(country, mention.actor.sector)
+                mention.actor.actor_id = state_actor_id(country, mention.actor.sector)
 
 
 def _relocate(ref: ActorRef, meant: dict[str, tuple[str, str]], kb: KnowledgeBase) -> None:
@@ -76,9 +76,5 @@ def _relocate(ref: ActorRef, meant: dict[str, tuple[str, str]], kb: KnowledgeBas
         if ref.country == state:
             ref.country = country
             ref.name = kb.country_names.get(country, country)
-            ref.actor_id = _actor_id(country, ref.sector)
+            ref.actor_id = state_actor_id(country, ref.sector)
             return
-
-
-def _actor_id(country: str, sector: str | None) -> str:
-    return country if sector in (None, "GOV") else f"{country}:{sector}"

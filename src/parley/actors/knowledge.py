@@ -244,6 +244,12 @@ class KnowledgeBase:
 MISSPELLING_SCORE = 85
 
 
+def state_actor_id(country: str, sector: str | None) -> str:
+    """The id of a country's actor of a sector: the state itself for its government ("RUS"),
+    else country and sector ("RUS:MIL")."""
+    return country if sector in (None, "GOV") else f"{country}:{sector}"
+
+
 def name_key(name: str) -> str:
     """How names are compared: case, dots and hyphens aside ("Ban Ki-moon" = "BAN KI-MOON")."""
     return " ".join(re.sub(r"[.\u2010-]", " ", name).casefold().split())
@@ -326,7 +332,7 @@ def apply_knowledge(kb: KnowledgeBase, data: dict[str, Any]) -> None:
         country, sector = info.get("country"), info.get("sector")
         kind = "igo" if country and country in kb.country_names and len(country) != 3 else "org"
         if sector in ("GOV", "LEG", "MIL") and country:
-            actor_id = f"{country}:{sector}" if sector != "GOV" else country
+            actor_id = state_actor_id(country, sector)
         else:
             actor_id = f"org:{_slug(form.removeprefix('the '))}"
         kb.add_alias(form, Actor(actor_id=actor_id, name=form.removeprefix("the "),

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from parley.actors.knowledge import KnowledgeBase, Person, Role, _slug, name_key
+from parley.actors.knowledge import KnowledgeBase, Person, Role, _slug, name_key, state_actor_id
 from parley.model import Actor
 
 PHOENIX_ENV = "PARLEY_PHOENIX"
@@ -316,8 +316,7 @@ def add_to_knowledge(kb: KnowledgeBase, entries: Iterable[DictEntry]) -> None:
         sector = cameo_sector(role.code)
         kind = "igo" if igo else "org"
         name = display_name(entry.names[0])
-        actor_id = (country if sector in (None, "GOV") else f"{country}:{sector}") if country \
-            else f"org:{_slug(name)}"
+        actor_id = state_actor_id(country, sector) if country else f"org:{_slug(name)}"
         actor = Actor(actor_id=actor_id, name=name, country=country, sector=sector, kind=kind)
         for variant in entry.names:
             # single words ("CARE", "SHELL", "ASSAD") are too often plain English or a person

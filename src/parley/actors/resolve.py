@@ -151,13 +151,16 @@ class ActorRegistry:
         name = strip_titles(name)
         if not name or self.kb.lookup(name) is not None:
             return None  # "Montenegro" is a country before it is anyone's surname
-        return self.named(name, day) or self._fuzzy(name_key(name).split(), day)
+        return self._named(name, day, exact=False) or self._fuzzy(name_key(name).split(), day)
 
     def named(self, name: str, day: str | None = None, exact: bool = False) -> Person | None:
         """The person a name (or, unless `exact`, a surname they go by) exactly is; no
         fuzzy matching."""
         if self.kb.lookup(name) is not None:
             return None  # "Montenegro" is a country before it is anyone's surname
+        return self._named(name, day, exact)
+
+    def _named(self, name: str, day: str | None, exact: bool) -> Person | None:
         key = name_key(name)
         named = self._lookup("by_name", key)
         surnamed = [] if exact else self._lookup("by_surname", key)

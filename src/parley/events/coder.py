@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from spacy.tokens import Doc, Span, Token
 
+from parley.actors.knowledge import state_actor_id
 from parley.actors.resolve import (
     ActorRegistry,
     country_of_city_in,
@@ -1155,11 +1156,9 @@ def _titled_antecedent(span: Span, ctx: CodingContext) -> ActorRef | None:
     match = DEFINITE_TITLE_RE.fullmatch(span.text.strip())
     if match is None or any(t.ent_type_ in ("GPE", "NORP", "PERSON") for t in span):
         return None  # "the Russian minister" names a country of its own: the resolver's
-    head = match.group(1).lower().split()[-1]
     words = match.group(1).lower().split()
     for ref, title in reversed(ctx.titled_people):
-        title_words = title.split()
-        if head in title_words and all(w in title_words for w in words):
+        if all(w in title.split() for w in words):
             return replace(ref, text=span.text)
     return None
 
@@ -1182,10 +1181,8 @@ def _owned_by_antecedent(token: Token, possessor: Token, ctx: CodingContext) -> 
     sector = ctx.registry.kb.sector_of(words)
     if sector is None:
         return None  # "its borders", "their plans": no one's people
-    if owner.actor_id and owner.actor_id.startswith("org:"):
-        actor_id = owner.actor_id
-    else:
-        actor_id = owner.country if sector in (None, "GOV") else f"{owner.country}:{sector}"
+    named_group = owner.actor_id and owner.actor_id.startswith("org:")
+    actor_id = owner.actor_id if named_group else state_actor_id(owner.country, sector)
     return ActorRef(text=span.text, actor_id=actor_id, name=owner.name, country=owner.country, sector=sector)
 
 
